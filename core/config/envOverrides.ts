@@ -1,0 +1,51 @@
+/**
+ * Environment variables that override the config file. Each maps onto one config path; the
+ * seed's EMBEDDING_* switches toggle plugins. Documented in docs/configuration.md and env.example.
+ */
+type Parser = (raw: string) => unknown;
+
+const int: Parser = (raw) => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : raw);
+const num: Parser = (raw) => (raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw);
+const bool: Parser = (raw) => (/^(1|true|yes|on)$/i.test(raw.trim()) ? true : /^(0|false|no|off)$/i.test(raw.trim()) ? false : raw);
+const str: Parser = (raw) => raw;
+const list: Parser = (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean);
+
+export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; parse: Parser }>> = {
+  EMBEDLINE_CACHE_DIR: { path: ['cacheDir'], parse: str },
+  EMBEDLINE_LOG_LEVEL: { path: ['logLevel'], parse: str },
+  EMBEDLINE_MODEL: { path: ['model', 'name'], parse: str },
+  EMBEDLINE_MODEL_VARIANT: { path: ['model', 'variant'], parse: str },
+  EMBEDLINE_MAX_TOKENS: { path: ['model', 'maxTokens'], parse: int },
+  EMBEDLINE_MODEL_SOURCES: { path: ['model', 'sources'], parse: list },
+  EMBEDLINE_MODEL_AUTO_PULL: { path: ['model', 'autoPull'], parse: bool },
+  HF_ENDPOINT: { path: ['model', 'hubEndpoint'], parse: str },
+  HF_TOKEN: { path: ['model', 'hubToken'], parse: str },
+  EMBEDLINE_WORKERS: { path: ['encoder', 'workers'], parse: int },
+  EMBEDLINE_INTRA_OP_THREADS: { path: ['encoder', 'intraOpThreads'], parse: int },
+  EMBEDLINE_INTER_OP_THREADS: { path: ['encoder', 'interOpThreads'], parse: int },
+  EMBEDLINE_GRAPH_OPTIMIZATION: { path: ['encoder', 'graphOptimizationLevel'], parse: str },
+  EMBEDLINE_CPU_MEM_ARENA: { path: ['encoder', 'enableCpuMemArena'], parse: bool },
+  EMBEDLINE_MEM_PATTERN: { path: ['encoder', 'enableMemPattern'], parse: bool },
+  EMBEDLINE_MAX_BATCH_SIZE: { path: ['batching', 'maxBatchSize'], parse: int },
+  EMBEDLINE_MAX_BATCH_TOKENS: { path: ['batching', 'maxBatchTokens'], parse: int },
+  EMBEDLINE_MAX_WAIT_MS: { path: ['batching', 'maxWaitMs'], parse: num },
+  EMBEDLINE_MAX_QUEUED_TEXTS: { path: ['batching', 'maxQueuedTexts'], parse: int },
+  EMBEDLINE_REQUEST_TIMEOUT_MS: { path: ['batching', 'requestTimeoutMs'], parse: int },
+  EMBEDLINE_HOST: { path: ['http', 'host'], parse: str },
+  EMBEDLINE_PORT: { path: ['http', 'port'], parse: int },
+  EMBEDLINE_API_KEY: { path: ['http', 'apiKey'], parse: str },
+  EMBEDLINE_PLUGINS: { path: ['plugins'], parse: list },
+};
+
+/** The seed's feature switches: a truthy value enables the plugin, a falsy one disables it. */
+export const SEED_PLUGIN_SWITCHES: Readonly<Record<string, string>> = {
+  EMBEDDING_GPU_MEMORY_POOL: 'memory-pool',
+  EMBEDDING_SLO_TRACKING: 'slo-tracker',
+  EMBEDDING_MULTI_GPU_ENABLED: 'weighted-scheduler',
+  EMBEDDING_ADAPTIVE_BATCH_SIZE: 'predictive-batch-size',
+};
+
+export function parseSwitch(raw: string): boolean | undefined {
+  const value = bool(raw);
+  return typeof value === 'boolean' ? value : undefined;
+}

@@ -1,0 +1,166 @@
+import { Worker } from 'node:worker_threads';
+import { EmbedlineError } from '../errors.js';
+import type { BatchBuffers } from '../ports/TensorAllocator.js';
+import type { PackedBatch } from './packBatch.js';
+import { transferList, type BatchTimings, type RunBatchMessage, type WorkerInit, type WorkerReply } from './workerProtocol.js';
+
+export interface BatchOutput {
+  readonly vectors: Float32Array;
+  readonly timings: BatchTimings;
+  readonly worker: number;
+}
+
+interface Pending {
+  readonly job: PackedBatch;
+  /** Called with the batch's buffers once they are back from the worker (or never left). */
+  readonly onBuffers: (buffers: BatchBuffers) => void;
+  readonly resolve: (output: BatchOutput) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Slot {
+  readonly index: number;
+  worker: Worker;
+  busy: { jobId: number; pending: Pending } | null;
+  alive: boolean;
+}
+
+// Always the compiled file: run from dist/ (`npm run build`), as worker threads get no TS loader.
+const WORKER_ENTRY = new URL('./inferenceWorker.js', import.meta.url);
+
+/**
+ * A fixed set of inference worker threads, one ONNX Runtime session each, fed from one FIFO
+ * queue: an idle worker takes the next batch, so a slow batch never holds up the others.
+ * A worker that dies fails only the batch it was running and is replaced.
+ *
+ * @example
+ * const pool = await WorkerPool.start(2, { modelPath, tuning, dimensions: 384 });
+ * const { vectors } = await pool.run(packBatch(rows, allocator), (buffers) => allocator.release(buffers));
+ */
+export class WorkerPool {
+  private readonly queue: Pending[] = [];
+  private nextJobId = 1;
+  private closed = false;
+
+  private constructor(private readonly init: WorkerInit, private readonly slots: Slot[]) {}
+
+  static async start(size: number, init: WorkerInit): Promise<WorkerPool> {
+    const workers = await Promise.all(Array.from({ length: size }, () => spawnReady(init)));
+    const pool = new WorkerPool(init, []);
+    workers.forEach((worker, index) => pool.slots.push(pool.attach({ index, worker, busy: null, alive: true })));
+    return pool;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  get busyWorkers(): number {
+    return this.slots.filter((s) => s.busy).length;
+  }
+
+  run(job: PackedBatch, onBuffers: (buffers: BatchBuffers) => void = () => {}): Promise<BatchOutput> {
+    if (this.closed) {
+      onBuffers(job.buffers);
+      return Promise.reject(new EmbedlineError('EMBEDLINE_SHUTTING_DOWN', 'The inference pool is closed.'));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, onBuffers, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const pending of this.queue.splice(0)) {
+      pending.onBuffers(pending.job.buffers);
+      pending.reject(new EmbedlineError('EMBEDLINE_SHUTTING_DOWN', 'The inference pool closed before this batch ran.'));
+    }
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (slot.busy || !slot.alive) continue;
+      const pending = this.queue.shift()!;
+      const jobId = this.nextJobId++;
+      slot.busy = { jobId, pending };
+      const { rows, seqLen, lengths, buffers } = pending.job;
+      const message: RunBatchMessage = { type: 'run', jobId, rows, seqLen, lengths, buffers };
+      slot.worker.postMessage(message, transferList(buffers));
+    }
+  }
+
+  private attach(slot: Slot): Slot {
+    slot.worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
+    slot.worker.on('error', (error) => this.onWorkerDeath(slot, error));
+    slot.worker.on('exit', (code) => this.onWorkerDeath(slot, new Error(`inference worker exited with code ${code}`)));
+    return slot;
+  }
+
+  private onReply(slot: Slot, reply: WorkerReply): void {
+    if (reply.type !== 'result' && reply.type !== 'error') return;
+    const busy = slot.busy;
+    if (!busy || busy.jobId !== reply.jobId) return;
+    slot.busy = null;
+    busy.pending.onBuffers(reply.buffers);
+    if (reply.type === 'result') busy.pending.resolve({ vectors: reply.vectors, timings: reply.timings, worker: slot.index });
+    else busy.pending.reject(new EmbedlineError('EMBEDLINE_INFERENCE', `ONNX Runtime failed on a batch: ${reply.message}`));
+    this.dispatch();
+  }
+
+  private onWorkerDeath(slot: Slot, error: Error): void {
+    const busy = slot.busy;
+    slot.busy = null;
+    slot.alive = false;
+    slot.worker.removeAllListeners();
+    busy?.pending.reject(new EmbedlineError('EMBEDLINE_WORKER_CRASHED', `An inference worker died while running a batch: ${error.message}`, {}, { cause: error }));
+    if (this.closed) return;
+    void spawnReady(this.init).then(
+      (worker) => {
+        if (this.closed) return void worker.terminate();
+        slot.worker = worker;
+        slot.alive = true;
+        this.attach(slot);
+        this.dispatch();
+      },
+      (startError: Error) => {
+        // The replacement could not start (model gone?): keep the slot out rather than spin, and
+        // fail queued work once no worker is left to run it.
+        if (this.slots.some((s) => s.alive)) return;
+        for (const pending of this.queue.splice(0)) pending.reject(startError);
+      },
+    );
+  }
+}
+
+function spawnReady(init: WorkerInit): Promise<Worker> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_ENTRY, { workerData: init });
+    const onMessage = (reply: WorkerReply): void => {
+      if (reply.type === 'ready') {
+        cleanup();
+        resolve(worker);
+      } else if (reply.type === 'init-error') {
+        cleanup();
+        void worker.terminate();
+        reject(new EmbedlineError('EMBEDLINE_INFERENCE', `Could not load ${init.modelPath}: ${reply.message}`));
+      }
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(new EmbedlineError('EMBEDLINE_WORKER_CRASHED', `Inference worker failed to start: ${error.message}`, {}, { cause: error }));
+    };
+    const cleanup = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+  });
+}

@@ -1,0 +1,41 @@
+import type { BatchBuffers, TensorAllocator } from '../ports/TensorAllocator.js';
+
+/** A batch ready for ONNX Runtime: right-padded int64 tensors sized to its longest row. */
+export interface PackedBatch {
+  readonly rows: number;
+  readonly seqLen: number;
+  readonly lengths: Int32Array;
+  readonly buffers: BatchBuffers;
+}
+
+/**
+ * Writes rows into allocator buffers, padding to the batch's longest row rather than a fixed
+ * length. Reused buffers may hold an earlier batch's values, so every cell in range is written.
+ */
+export function packBatch(rows: readonly Int32Array[], allocator: TensorAllocator): PackedBatch {
+  const lengths = Int32Array.from(rows, (r) => r.length);
+  const seqLen = lengths.reduce((max, n) => Math.max(max, n), 0);
+  const cells = rows.length * seqLen;
+  const buffers = allocator.acquire(cells);
+  const { inputIds, attentionMask, tokenTypeIds } = buffers;
+  for (let r = 0; r < rows.length; r++) {
+    const ids = rows[r]!;
+    const base = r * seqLen;
+    for (let t = 0; t < seqLen; t++) {
+      const real = t < ids.length;
+      inputIds[base + t] = real ? BigInt(ids[t]!) : 0n;
+      attentionMask[base + t] = real ? 1n : 0n;
+    }
+  }
+  tokenTypeIds.fill(0n, 0, cells);
+  return { rows: rows.length, seqLen, lengths, buffers };
+}
+
+/** Fresh zeroed arrays per batch: the default when no memory pool is enabled. */
+export class PlainAllocator implements TensorAllocator {
+  acquire(cells: number): BatchBuffers {
+    return { inputIds: new BigInt64Array(cells), attentionMask: new BigInt64Array(cells), tokenTypeIds: new BigInt64Array(cells) };
+  }
+
+  release(): void {}
+}

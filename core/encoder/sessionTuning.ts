@@ -1,0 +1,41 @@
+import type { InferenceSession } from 'onnxruntime-node';
+
+/**
+ * ONNX Runtime knobs exposed through configuration (see docs/configuration.md).
+ * One worker thread owns one session; `intraOpThreads` is per session.
+ */
+export interface SessionTuning {
+  readonly intraOpThreads: number;
+  readonly interOpThreads: number;
+  readonly graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all';
+  /** ORT's CPU arena keeps freed blocks for reuse; off trades speed for a flatter RSS. */
+  readonly enableCpuMemArena: boolean;
+  /** Pre-plans buffer offsets per input shape; pays off when shapes repeat. */
+  readonly enableMemPattern: boolean;
+  /** Spinning threads burn a core while idle; off when several sessions share few cores. */
+  readonly allowSpinning: boolean;
+  readonly executionProviders: readonly string[];
+}
+
+export const DEFAULT_SESSION_TUNING: SessionTuning = {
+  intraOpThreads: 1,
+  interOpThreads: 1,
+  graphOptimizationLevel: 'all',
+  enableCpuMemArena: true,
+  enableMemPattern: true,
+  allowSpinning: false,
+  executionProviders: ['cpu'],
+};
+
+export function toSessionOptions(tuning: SessionTuning): InferenceSession.SessionOptions {
+  return {
+    executionProviders: [...tuning.executionProviders],
+    intraOpNumThreads: tuning.intraOpThreads,
+    interOpNumThreads: tuning.interOpThreads,
+    graphOptimizationLevel: tuning.graphOptimizationLevel,
+    enableCpuMemArena: tuning.enableCpuMemArena,
+    enableMemPattern: tuning.enableMemPattern,
+    executionMode: 'sequential',
+    extra: { session: { intra_op: { allow_spinning: tuning.allowSpinning ? '1' : '0' } } },
+  };
+}

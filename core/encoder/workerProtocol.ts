@@ -1,0 +1,34 @@
+import type { BatchBuffers } from '../ports/TensorAllocator.js';
+import type { SessionTuning } from './sessionTuning.js';
+
+/** Passed once as `workerData` when an inference worker starts. */
+export interface WorkerInit {
+  readonly modelPath: string;
+  readonly tuning: SessionTuning;
+  readonly dimensions: number;
+}
+
+/** One packed batch; its buffers are transferred to the worker and transferred back. */
+export interface RunBatchMessage {
+  readonly type: 'run';
+  readonly jobId: number;
+  readonly rows: number;
+  readonly seqLen: number;
+  readonly lengths: Int32Array;
+  readonly buffers: BatchBuffers;
+}
+
+export interface BatchTimings {
+  readonly inferMs: number;
+  readonly poolMs: number;
+}
+
+export type WorkerReply =
+  | { readonly type: 'ready' }
+  | { readonly type: 'init-error'; readonly message: string }
+  | { readonly type: 'result'; readonly jobId: number; readonly vectors: Float32Array; readonly buffers: BatchBuffers; readonly timings: BatchTimings }
+  | { readonly type: 'error'; readonly jobId: number; readonly message: string; readonly buffers: BatchBuffers };
+
+export function transferList(buffers: BatchBuffers): ArrayBuffer[] {
+  return [buffers.inputIds.buffer, buffers.attentionMask.buffer, buffers.tokenTypeIds.buffer] as ArrayBuffer[];
+}

@@ -1,0 +1,196 @@
+import { inject, injectable, multiInject, optional } from 'inversify';
+import { EMBEDLINE_CONFIG } from '../config/tokens.js';
+import type { EmbedlineConfig } from '../config/schema.js';
+import { EmbedlineError, toEmbedlineError } from '../errors.js';
+import type { Batcher } from '../ports/Batcher.js';
+import { BATCH_SIZE_POLICY, type BatchShape, type BatchSizePolicy } from '../ports/BatchSizePolicy.js';
+import { DEVICE_SCHEDULER, type DeviceScheduler } from '../ports/DeviceScheduler.js';
+import { PIPELINE_OBSERVER, type PipelineObserver } from '../ports/PipelineObserver.js';
+import { notifyObservers } from './notifyObservers.js';
+import { PRIORITIES, type Priority, type WorkItem } from './types.js';
+
+export interface QueueBatcherOptions {
+  readonly maxQueuedTexts: number;
+  /** After this many batches of a higher class in a row, a waiting lower class goes next. */
+  readonly starvationLimit: number;
+  /** Batches handed to devices at once; beyond that, texts wait here and coalesce. */
+  readonly maxInFlightBatches: number;
+}
+
+export function queueBatcherOptions(config: Readonly<EmbedlineConfig>): QueueBatcherOptions {
+  return {
+    maxQueuedTexts: config.batching.maxQueuedTexts,
+    starvationLimit: config.batching.starvationLimit,
+    // One batch running per worker plus one ready to go; more would stop texts coalescing here.
+    maxInFlightBatches: config.encoder.workers * 2,
+  };
+}
+
+/**
+ * The default batcher: one FIFO queue per priority. A batch is sent when it is full (size or
+ * padded-token budget) or its oldest text has waited `maxWaitMs`. Higher priority goes first,
+ * but a class passed over `starvationLimit` times in a row is served next. A batch that fails
+ * is split in halves and retried, so one poisonous text fails only its own request.
+ */
+@injectable()
+export class QueueBatcher implements Batcher {
+  private readonly queues: Record<Priority, WorkItem[]> = { critical: [], normal: [], background: [] };
+  private readonly passedOver: Record<Priority, number> = { critical: 0, normal: 0, background: 0 };
+  private queued = 0;
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private nextBatchId = 1;
+  private idleWaiters: (() => void)[] = [];
+
+  private readonly observers: readonly PipelineObserver[];
+  private readonly options: QueueBatcherOptions;
+
+  constructor(
+    @inject(BATCH_SIZE_POLICY) private readonly policy: BatchSizePolicy,
+    @inject(DEVICE_SCHEDULER) private readonly scheduler: DeviceScheduler,
+    @multiInject(PIPELINE_OBSERVER) @optional() observers: PipelineObserver[] | undefined,
+    @inject(EMBEDLINE_CONFIG) config: Readonly<EmbedlineConfig>,
+  ) {
+    this.observers = observers ?? [];
+    this.options = queueBatcherOptions(config);
+  }
+
+  get queuedTexts(): number {
+    return this.queued;
+  }
+
+  get inFlightBatches(): number {
+    return this.inFlight;
+  }
+
+  submit(items: readonly WorkItem[]): void {
+    if (this.queued + items.length > this.options.maxQueuedTexts) {
+      throw new EmbedlineError('EMBEDLINE_OVERLOADED', `The queue holds ${this.queued} texts and takes at most ${this.options.maxQueuedTexts}; retry shortly.`, { queued: this.queued, retryAfterSeconds: 1 });
+    }
+    for (const item of items) this.queues[item.priority].push(item);
+    this.queued += items.length;
+    notifyObservers(this.observers, (o) => o.onQueueDepth?.(this.queued));
+    this.pump();
+  }
+
+  drain(): Promise<void> {
+    if (this.queued === 0 && this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.options.maxInFlightBatches) {
+      this.dropCancelledHeads();
+      if (this.queued === 0) return this.clearTimer();
+      const shape = this.policy.next({ queuedTexts: this.queued });
+      const waitedMs = Date.now() - this.oldestEnqueuedAt();
+      if (this.queued < shape.maxBatchSize && waitedMs < shape.maxWaitMs) return this.wakeAfter(shape.maxWaitMs - waitedMs);
+      const batch = this.takeBatch(shape);
+      if (batch.length > 0) this.dispatch(batch);
+    }
+  }
+
+  private takeBatch(shape: BatchShape): WorkItem[] {
+    const first = this.pickClass();
+    const variant = this.queues[first][0]!.variant;
+    const batch: WorkItem[] = [];
+    let longest = 0;
+    for (const priority of [first, ...PRIORITIES.filter((p) => p !== first)]) {
+      const queue = this.queues[priority];
+      for (let i = 0; i < queue.length && batch.length < shape.maxBatchSize; ) {
+        const item = queue[i]!;
+        const fits = (batch.length + 1) * Math.max(longest, item.ids.length) <= shape.maxBatchTokens || batch.length === 0;
+        if (item.variant !== variant || item.isCancelled() || !fits) {
+          i++;
+          continue;
+        }
+        queue.splice(i, 1);
+        this.queued--;
+        batch.push(item);
+        longest = Math.max(longest, item.ids.length);
+      }
+    }
+    return batch;
+  }
+
+  /** Highest priority with work, unless a lower class has been passed over too often. */
+  private pickClass(): Priority {
+    const waiting = PRIORITIES.filter((p) => this.queues[p].length > 0);
+    const starving = [...waiting].reverse().find((p) => this.passedOver[p] >= this.options.starvationLimit);
+    const chosen = starving ?? waiting[0]!;
+    for (const p of waiting) this.passedOver[p] = p === chosen ? 0 : this.passedOver[p] + 1;
+    return chosen;
+  }
+
+  private dispatch(items: WorkItem[]): void {
+    this.inFlight++;
+    const batchId = this.nextBatchId++;
+    const startedAt = Date.now();
+    const queueWaitMs = items.reduce((sum, it) => sum + (startedAt - it.enqueuedAt), 0) / items.length;
+    const priority = items.reduce<Priority>((best, it) => (PRIORITIES.indexOf(it.priority) < PRIORITIES.indexOf(best) ? it.priority : best), 'background');
+    const rows = items.map((it) => it.ids);
+    const seqLen = Math.max(...rows.map((r) => r.length));
+    const realTokens = rows.reduce((sum, r) => sum + r.length, 0);
+    this.scheduler
+      .run({ id: batchId, variant: items[0]!.variant, rows, priority })
+      .then(
+        (outcome) => {
+          const dim = outcome.vectors.length / items.length;
+          const info = { batchId, size: items.length, seqLen, device: outcome.device, queueWaitMs, inferMs: outcome.inferMs };
+          items.forEach((item, row) => item.resolve(outcome.vectors.subarray(row * dim, (row + 1) * dim), info));
+          const feedback = { size: items.length, seqLen, realTokens, queueWaitMs, inferMs: outcome.inferMs, device: outcome.device, queuedTexts: this.queued };
+          this.policy.record(feedback);
+          notifyObservers(this.observers, (o) => o.onBatch?.({ ...feedback, batchId, priority }));
+        },
+        (cause: unknown) => {
+          const error = toEmbedlineError(cause, 'EMBEDLINE_INFERENCE');
+          notifyObservers(this.observers, (o) => o.onBatch?.({ size: items.length, seqLen, realTokens, queueWaitMs, inferMs: 0, device: 'none', queuedTexts: this.queued, batchId, priority, error }));
+          if (items.length > 1 && error.code !== 'EMBEDLINE_SHUTTING_DOWN') {
+            const half = Math.ceil(items.length / 2);
+            this.dispatch(items.slice(0, half));
+            this.dispatch(items.slice(half));
+          } else {
+            for (const item of items) item.reject(error);
+          }
+        },
+      )
+      .finally(() => {
+        this.inFlight--;
+        this.pump();
+        this.notifyIdle();
+      });
+  }
+
+  private dropCancelledHeads(): void {
+    for (const p of PRIORITIES) {
+      const queue = this.queues[p];
+      while (queue.length > 0 && queue[0]!.isCancelled()) {
+        queue.shift();
+        this.queued--;
+      }
+    }
+  }
+
+  private oldestEnqueuedAt(): number {
+    return Math.min(...PRIORITIES.map((p) => this.queues[p][0]?.enqueuedAt ?? Infinity));
+  }
+
+  private wakeAfter(ms: number): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, Math.max(0, Math.ceil(ms)));
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
+    if (this.queued !== 0 || this.inFlight !== 0) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}

@@ -1,0 +1,73 @@
+import type { ModelVariant } from '../model/modelInfo.js';
+
+export const PRIORITIES = ['critical', 'normal', 'background'] as const;
+/** Carried on every request; the queue serves higher priority first without starving the rest. */
+export type Priority = (typeof PRIORITIES)[number];
+
+export function isPriority(value: unknown): value is Priority {
+  return typeof value === 'string' && (PRIORITIES as readonly string[]).includes(value);
+}
+
+/** Output precision of a vector; the precision plugin maps priority onto one. */
+export type Precision = 'fp32' | 'int16' | 'int8';
+
+/** A vector as returned to the caller: fp32 as is, or quantized with its scale. */
+export interface EmbeddingVector {
+  readonly values: Float32Array;
+  readonly precision: Precision;
+  /** Quantized form when precision ≠ fp32: integers and the scale that maps them back. */
+  readonly quantized?: { readonly data: Int8Array | Int16Array; readonly scale: number } | undefined;
+}
+
+export interface EmbedOptions {
+  readonly priority?: Priority | undefined;
+  readonly timeoutMs?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Caller's id for logs and traces (HTTP request id, SQS message id). */
+  readonly requestId?: string | undefined;
+}
+
+export interface EmbedResult {
+  readonly vectors: EmbeddingVector[];
+  readonly promptTokens: number;
+}
+
+/** One text waiting to be batched. */
+export interface WorkItem {
+  readonly ids: Int32Array;
+  readonly priority: Priority;
+  readonly variant: ModelVariant;
+  readonly enqueuedAt: number;
+  readonly deadline: number;
+  readonly requestId: string;
+  /** True once the caller gave up (timeout, abort); the batcher drops such items. */
+  isCancelled(): boolean;
+  resolve(vector: Float32Array, info: BatchInfo): void;
+  reject(error: Error): void;
+}
+
+/** What the batch an item ran in looked like, for traces and metrics. */
+export interface BatchInfo {
+  readonly batchId: number;
+  readonly size: number;
+  readonly seqLen: number;
+  readonly device: string;
+  readonly queueWaitMs: number;
+  readonly inferMs: number;
+}
+
+/** Rows handed to a device as one inference batch. */
+export interface TokenBatch {
+  readonly id: number;
+  readonly variant: ModelVariant;
+  readonly rows: readonly Int32Array[];
+  readonly priority: Priority;
+}
+
+export interface BatchOutcome {
+  readonly vectors: Float32Array;
+  readonly device: string;
+  readonly inferMs: number;
+  readonly packMs: number;
+  readonly poolMs: number;
+}

@@ -1,0 +1,44 @@
+import type { Container, ContainerModule } from 'inversify';
+import type { EmbedlineConfig } from './config/schema.js';
+import { buildContainer } from './container.js';
+import type { PluginCatalogue } from './plugin.js';
+import { BATCHER, type Batcher } from './ports/Batcher.js';
+import { DEVICE_SCHEDULER, type DeviceScheduler } from './ports/DeviceScheduler.js';
+import { ENCODE_PIPELINE, type EncodePipeline } from './pipeline/EncodePipeline.js';
+
+/** A started pipeline and what its adapters need to run and stop it. */
+export interface EmbedlineRuntime {
+  readonly container: Container;
+  readonly pipeline: EncodePipeline;
+  readonly scheduler: DeviceScheduler;
+  /** Waits for everything accepted to finish, then stops the inference workers. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the container, resolves the pipeline (loading the model) and starts the devices.
+ * Callers — CLI, HTTP server, SQS worker, Lambda — do this once per process.
+ *
+ * @example
+ * const runtime = await startEmbedline(loadConfig(process.env), PLUGIN_CATALOGUE);
+ * const { vectors } = await runtime.pipeline.embed(['hello']);
+ * await runtime.close();
+ */
+export async function startEmbedline(config: Readonly<EmbedlineConfig>, catalogue: PluginCatalogue, overrides: readonly ContainerModule[] = []): Promise<EmbedlineRuntime> {
+  const container = buildContainer(config, catalogue, overrides);
+  const pipeline = await container.getAsync(ENCODE_PIPELINE);
+  const scheduler = await container.getAsync(DEVICE_SCHEDULER);
+  const batcher: Batcher = await container.getAsync(BATCHER);
+  await scheduler.start();
+  let closing: Promise<void> | undefined;
+  return {
+    container,
+    pipeline,
+    scheduler,
+    close: () =>
+      (closing ??= (async () => {
+        await batcher.drain();
+        await scheduler.close();
+      })()),
+  };
+}

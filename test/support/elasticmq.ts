@@ -1,0 +1,170 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+/** Options for {@link startElasticMq}. Every queue gets a `<name>-dlq` dead-letter queue. */
+export interface ElasticMqOptions {
+  /** Port on 127.0.0.1; a free one is picked when omitted. */
+  port?: number;
+  /** Receives before a message moves to its DLQ (SQS allows 1–1000). Default 3. */
+  maxReceiveCount?: number;
+  /** Default visibility timeout of every queue, in seconds. Default 30. */
+  visibilityTimeoutSec?: number;
+  /** Queue names to create. Default `['embedline-requests', 'embedline-results']`. */
+  queues?: string[];
+}
+
+/** A running ElasticMQ server; call `stop()` in an `after` hook. */
+export interface ElasticMq {
+  /** Base URL for `new SQSClient({ endpoint })`. */
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const SCRIPT = 'scripts/sqs-local/sqs-local.sh';
+const QUEUE_NAME = /^[A-Za-z0-9_-]{1,76}$/; // 80 minus the "-dlq" suffix
+const READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 5_000;
+const running = new Set<ChildProcess>();
+let classpath: Promise<string> | undefined;
+
+// A test run that crashes before its after-hook must not leave JVMs behind.
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+/**
+ * Starts a real ElasticMQ (SQS-compatible) server on 127.0.0.1 for integration tests.
+ * The jars come from the same cache as `scripts/sqs-local/sqs-local.sh` (fetched with Maven once).
+ *
+ * @example
+ * const mq = await startElasticMq({ maxReceiveCount: 2, visibilityTimeoutSec: 1 });
+ * const sqs = new SQSClient({ endpoint: mq.endpoint, region: 'us-east-1',
+ *   credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+ * const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'embedline-requests' }));
+ * await mq.stop();
+ */
+export async function startElasticMq(opts: ElasticMqOptions = {}): Promise<ElasticMq> {
+  const queues = opts.queues ?? ['embedline-requests', 'embedline-results'];
+  const bad = queues.filter((q) => !QUEUE_NAME.test(q));
+  if (bad.length > 0) throw new Error(`Invalid SQS queue names ${JSON.stringify(bad)}: use 1-76 of [A-Za-z0-9_-].`);
+  const cp = await loadClasspath();
+  // Probe even a caller-chosen port: on a clash the readiness check would talk to the other server.
+  const port = await probePort(opts.port ?? 0);
+  const dir = await mkdtemp(join(tmpdir(), 'embedline-elasticmq-'));
+  const config = join(dir, 'elasticmq.conf');
+  await writeFile(config, renderConfig(port, queues, opts.maxReceiveCount ?? 3, opts.visibilityTimeoutSec ?? 30));
+  const child = spawn('java', ['-Xms32m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1',
+    `-Dconfig.file=${config}`, '-cp', cp, 'org.elasticmq.server.Main'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let spawnError: Error | undefined;
+  child.once('error', (err) => (spawnError = err)); // e.g. no java on PATH; unhandled it would crash the runner
+  const output = tail(child);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    await terminate(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilReady(endpoint, queues, child, () => spawnError);
+  } catch (err) {
+    await stop();
+    throw new Error(`ElasticMQ did not start on ${endpoint}: ${(err as Error).message}\n${output().join('\n')}`, { cause: err });
+  }
+  return { endpoint, port, stop };
+}
+
+function renderConfig(port: number, queues: string[], maxReceiveCount: number, visibilitySec: number): string {
+  if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000)
+    throw new Error(`maxReceiveCount must be an integer in 1..1000, got ${maxReceiveCount}.`);
+  if (!Number.isInteger(visibilitySec) || visibilitySec < 0 || visibilitySec > 43_200)
+    throw new Error(`visibilityTimeoutSec must be an integer in 0..43200, got ${visibilitySec}.`);
+  const blocks = queues.map((q) => `
+  "${q}" {
+    defaultVisibilityTimeout = ${visibilitySec} seconds
+    deadLettersQueue { name = "${q}-dlq", maxReceiveCount = ${maxReceiveCount} }
+  }
+  "${q}-dlq" { defaultVisibilityTimeout = ${visibilitySec} seconds }`);
+  // node-address must equal the bind address: ElasticMQ builds queue URLs from it.
+  return `include classpath("application.conf")
+node-address { protocol = http, host = "127.0.0.1", port = ${port}, context-path = "" }
+rest-sqs { enabled = true, bind-port = ${port}, bind-hostname = "127.0.0.1", sqs-limits = strict }
+generate-node-address = false
+aws { region = "us-east-1", accountId = "000000000000" }
+queues {${blocks.join('')}
+}
+`;
+}
+
+/** Once per process: the script fetches on first use and caches across runs. */
+function loadClasspath(): Promise<string> {
+  classpath ??= promisify(execFile)('bash', [join(repoRoot(), SCRIPT), 'classpath'], { maxBuffer: 1 << 20 })
+    .then(({ stdout }) => stdout.trim())
+    .catch((err: unknown) => {
+      classpath = undefined; // let a later test retry, e.g. after the network comes back
+      throw new Error(`Could not fetch ElasticMQ via ${SCRIPT} (needs Java 17 and, once, Maven).`, { cause: err });
+    });
+  return classpath;
+}
+
+function repoRoot(): string {
+  // Walk up rather than hard-code "../..": the file may run from source or from dist/.
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, SCRIPT))) return dir;
+  }
+  throw new Error(`Could not find ${SCRIPT} above ${fileURLToPath(import.meta.url)}.`);
+}
+
+/** Resolves with `port` (or a free one for 0) if nothing listens on it right now. */
+function probePort(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (err) => reject(new Error(`Port ${port} on 127.0.0.1 is not free; omit opts.port to get a free one.`, { cause: err })));
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+// The port opens a few milliseconds before the configured queues exist, so wait for all of them.
+async function waitUntilReady(endpoint: string, queues: string[], child: ChildProcess, spawnError: () => Error | undefined): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const err = spawnError();
+    if (err) throw err;
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`java exited (${child.exitCode ?? child.signalCode})`);
+    const body = await fetch(`${endpoint}/?Action=ListQueues`).then((r) => (r.ok ? r.text() : ''), () => '');
+    if (queues.every((q) => body.includes(`/${q}<`) && body.includes(`/${q}-dlq<`))) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready after ${READY_TIMEOUT_MS} ms`);
+}
+
+/** SIGTERM, then SIGKILL if the JVM has not exited within the grace period. */
+async function terminate(child: ChildProcess): Promise<void> {
+  running.delete(child);
+  // No pid: the spawn itself failed, so there is nothing to wait for.
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Keeps the last lines of the server's output for start-up error messages; draining also avoids a full pipe blocking the JVM. */
+function tail(child: ChildProcess, max = 40): () => string[] {
+  const lines: string[] = [];
+  const keep = (chunk: Buffer): void => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    lines.splice(0, Math.max(0, lines.length - max));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => lines;
+}
