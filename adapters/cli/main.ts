@@ -1,14 +1,20 @@
 import { Command, CommanderError } from 'commander';
 import { isEmbedlineError } from '../../core/errors.js';
 import { EXIT } from './exitCodes.js';
+import { registerConfigCommand } from './configCommand.js';
+import { registerEmbedCommand } from './embedCommand.js';
 import { registerModelCommands } from './modelCommands.js';
+import { registerServeCommand } from './serveCommand.js';
 
 const program = new Command('embedline')
   .description('Fast, correct text embeddings: HTTP API, batch files, SQS workers')
   .exitOverride()
   .showHelpAfterError();
 
+registerServeCommand(program);
+registerEmbedCommand(program);
 registerModelCommands(program);
+registerConfigCommand(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -17,6 +23,7 @@ try {
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
     process.stderr.write(`embedline: ${isEmbedlineError(error) ? `[${error.code}] ` : ''}${error instanceof Error ? error.message : String(error)}\n`);
+    // Invalid configuration and invalid flags are usage errors; everything else is a runtime failure.
     process.exitCode = isEmbedlineError(error) && error.code === 'EMBEDLINE_CONFIG' ? EXIT.usage : EXIT.failure;
   }
 }

@@ -1,0 +1,105 @@
+import { Option, type Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { loadConfig } from '../../core/config/loadConfig.js';
+import { EmbedlineError } from '../../core/errors.js';
+import { startEmbedline } from '../../core/runtime.js';
+import { isPriority } from '../../core/pipeline/types.js';
+import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
+import { readInputs, type InputFormat, type InputRow } from './embed/readInputs.js';
+import { JsonlWriter, NpyWriter, type EmbeddingWriter } from './embed/outputWriters.js';
+
+interface EmbedOptions {
+  output?: string;
+  format?: InputFormat;
+  column: string;
+  idColumn: string;
+  resume?: boolean;
+  chunk: number;
+  concurrency: number;
+  priority: string;
+}
+
+/** `embedline embed <file>`: a whole file through the pipeline, in order, resumable. */
+export function registerEmbedCommand(program: Command): void {
+  program
+    .command('embed')
+    .argument('<file>', 'input: .txt (one text per line), .jsonl (a "text" field) or .csv (--column)')
+    .description('embed a file to JSONL ({"id","embedding"} per line) or .npy, with progress on stderr')
+    .option('-o, --output <path>', 'output file (.jsonl or .npy); default: JSONL on stdout')
+    .addOption(new Option('--format <format>', 'input format (default: from the extension)').choices(['txt', 'jsonl', 'csv']))
+    .option('--column <name>', 'text field/column for JSONL and CSV', 'text')
+    .option('--id-column <name>', 'id field/column (default: line number)', 'id')
+    .option('--resume', 'skip ids already in --output (JSONL only) and append the rest')
+    .option('--chunk <n>', 'texts per pipeline call', (v) => Number.parseInt(v, 10), 256)
+    .option('--concurrency <n>', 'pipeline calls in flight', (v) => Number.parseInt(v, 10), 4)
+    .option('--priority <p>', 'critical | normal | background', 'background')
+    .action(async (file: string, options: EmbedOptions) => {
+      if (!isPriority(options.priority)) throw usage(`--priority must be critical, normal or background`);
+      if (options.resume && !options.output?.endsWith('.jsonl')) throw usage('--resume needs --output <file>.jsonl');
+      if (!(options.chunk > 0) || !(options.concurrency > 0)) throw usage('--chunk and --concurrency must be positive integers');
+      const rows = await readInputs(file, { format: options.format, column: options.column, idColumn: options.idColumn });
+      const runtime = await startEmbedline(loadConfig(process.env), PLUGIN_CATALOGUE);
+      try {
+        const { writer, todo } = await openWriter(options, rows, runtime.pipeline.dimensions);
+        await embedRows(todo, writer, runtime.pipeline.embed.bind(runtime.pipeline), options, rows.length - todo.length, rows.length);
+        await writer.close();
+      } finally {
+        await runtime.close();
+      }
+    });
+}
+
+function usage(message: string): EmbedlineError {
+  return new EmbedlineError('EMBEDLINE_CONFIG', message);
+}
+
+async function openWriter(options: EmbedOptions, rows: readonly InputRow[], dim: number): Promise<{ writer: EmbeddingWriter; todo: InputRow[] }> {
+  if (options.output?.endsWith('.npy')) return { writer: await NpyWriter.open(options.output, rows.length, dim), todo: [...rows] };
+  if (options.output) {
+    const { writer, done } = await JsonlWriter.open(options.output, options.resume ?? false);
+    return { writer, todo: rows.filter((r) => !done.has(r.id)) };
+  }
+  return { writer: stdoutWriter(), todo: [...rows] };
+}
+
+function stdoutWriter(): EmbeddingWriter {
+  return {
+    write: async (id, vector) => void process.stdout.write(`${JSON.stringify({ id, embedding: Array.from(vector) })}\n`),
+    close: async () => {},
+  };
+}
+
+type Embed = (texts: string[], options: { priority: 'critical' | 'normal' | 'background' }) => Promise<{ vectors: { values: Float32Array }[] }>;
+
+/** Keeps `concurrency` chunks in flight and writes results strictly in input order. */
+async function embedRows(rows: readonly InputRow[], writer: EmbeddingWriter, embed: Embed, options: EmbedOptions, alreadyDone: number, total: number): Promise<void> {
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: 'embedding [{bar}] {value}/{total} texts | {rate} texts/s | ETA {eta_formatted}',
+    noTTYOutput: true,
+    notTTYSchedule: 2000,
+    etaBuffer: 20,
+  });
+  const started = Date.now();
+  bar.start(total, alreadyDone, { rate: '0' });
+  const chunks: InputRow[][] = [];
+  for (let i = 0; i < rows.length; i += options.chunk) chunks.push(rows.slice(i, i + options.chunk));
+  const inFlight: Promise<{ vectors: { values: Float32Array }[] }>[] = [];
+  let next = 0;
+  let written = 0;
+  const launch = (): void => {
+    const chunk = chunks[next++]!;
+    inFlight.push(embed(chunk.map((r) => r.text), { priority: options.priority as 'background' }));
+  };
+  while (next < chunks.length && inFlight.length < options.concurrency) launch();
+  for (let c = 0; c < chunks.length; c++) {
+    const result = await inFlight.shift()!;
+    if (next < chunks.length) launch();
+    const chunk = chunks[c]!;
+    for (let i = 0; i < chunk.length; i++) await writer.write(chunk[i]!.id, result.vectors[i]!.values);
+    written += chunk.length;
+    bar.update(alreadyDone + written, { rate: ((written * 1000) / Math.max(1, Date.now() - started)).toFixed(1) });
+  }
+  bar.stop();
+  process.stderr.write(`embedded ${written} texts in ${((Date.now() - started) / 1000).toFixed(1)} s (${alreadyDone} already done)\n`);
+}

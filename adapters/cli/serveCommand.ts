@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../core/config/loadConfig.js';
+import { startEmbedline, type EmbedlineRuntime } from '../../core/runtime.js';
+import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
+import { createHttpServer } from '../http/createHttpServer.js';
+import { observerModule } from '../prometheus/observerModule.js';
+import { PipelineMetrics } from '../prometheus/PipelineMetrics.js';
+
+/** `embedline serve`: listen first (health says loading), load the model, then report ready. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the OpenAI-compatible HTTP API (/v1/embeddings, /embed, /health, /metrics)')
+    .option('--host <host>', 'bind address (default from config: 127.0.0.1)')
+    .option('--port <port>', 'port (default from config: 8080)', (v) => Number.parseInt(v, 10))
+    .action(async (options: { host?: string; port?: number }) => {
+      const config = loadConfig(process.env);
+      const metrics = new PipelineMetrics();
+      let runtime: EmbedlineRuntime | undefined;
+      const app = createHttpServer({ config, metrics, pipeline: () => runtime?.pipeline });
+      const address = await app.listen({ host: options.host ?? config.http.host, port: options.port ?? config.http.port });
+      process.stderr.write(`embedline: listening on ${address} (loading ${config.model.name})\n`);
+      runtime = await startEmbedline(config, PLUGIN_CATALOGUE, [observerModule(metrics)]);
+      process.stderr.write(`embedline: ready; plugins: ${config.plugins.join(', ') || '(none)'}\n`);
+
+      let stopping = false;
+      const stop = async (signal: string): Promise<void> => {
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write(`embedline: ${signal}: draining in-flight requests\n`);
+        const force = setTimeout(() => {
+          process.stderr.write('embedline: grace period over, exiting with work unfinished\n');
+          process.exit(1);
+        }, config.http.shutdownGraceMs);
+        force.unref();
+        await app.close();
+        await runtime?.close();
+        process.exit(0);
+      };
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      process.once('SIGINT', () => void stop('SIGINT'));
+    });
+}

@@ -1,0 +1,68 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { EmbedlineConfig } from '../../core/config/schema.js';
+import { EmbedlineError, toEmbedlineError } from '../../core/errors.js';
+import type { EncodePipeline } from '../../core/pipeline/EncodePipeline.js';
+import type { PipelineMetrics } from '../prometheus/PipelineMetrics.js';
+import { sendError } from './errorResponse.js';
+import { registerEmbeddingRoutes } from './routes.js';
+
+export interface HttpServerDeps {
+  readonly config: Readonly<EmbedlineConfig>;
+  readonly metrics: PipelineMetrics;
+  /** Undefined until the model is loaded; /health answers 503 until then. */
+  readonly pipeline: () => EncodePipeline | undefined;
+}
+
+const OPEN_ROUTES = new Set(['/health', '/metrics']);
+
+/**
+ * The HTTP API on Fastify: OpenAI-compatible `/v1/embeddings`, TEI-compatible `/embed`,
+ * `/v1/models`, `/health` and `/metrics`. Every error leaves as `{ error: { message, type, code } }`.
+ *
+ * @example
+ * const app = createHttpServer({ config, metrics, pipeline: () => runtime.pipeline });
+ * await app.listen({ host: '127.0.0.1', port: 8080 });
+ */
+export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
+  const { http } = deps.config;
+  const app = Fastify({ bodyLimit: http.bodyLimitBytes, logger: false, forceCloseConnections: false, return503OnClosing: true });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!http.apiKey || OPEN_ROUTES.has(request.routeOptions.url ?? '')) return;
+    if (!bearerMatches(request.headers.authorization, http.apiKey)) {
+      return sendError(reply, new EmbedlineError('EMBEDLINE_UNAUTHORIZED', 'Send "Authorization: Bearer <api key>"; the key was missing or wrong.'));
+    }
+  });
+
+  app.setErrorHandler((error, _request, reply) => {
+    const fastifyError = error as { statusCode?: number; code?: string; message: string };
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(reply, new EmbedlineError('EMBEDLINE_INPUT_TOO_LARGE', `The body exceeds ${http.bodyLimitBytes} bytes; send fewer or shorter inputs per request.`));
+    }
+    if (fastifyError.statusCode && fastifyError.statusCode < 500 && !(error instanceof EmbedlineError)) {
+      return reply.status(fastifyError.statusCode).send({ error: { message: fastifyError.message, type: 'invalid_request_error', code: 'EMBEDLINE_BAD_INPUT' } });
+    }
+    return sendError(reply, toEmbedlineError(error));
+  });
+
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { message: `No route ${request.method} ${request.url}`, type: 'invalid_request_error', code: 'not_found' } }));
+
+  app.get('/health', async (_request, reply) => {
+    const ready = deps.pipeline() !== undefined;
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'loading', model: deps.config.model.name });
+  });
+
+  app.get('/metrics', async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+
+  registerEmbeddingRoutes(app, { modelName: deps.config.model.name, limits: http, pipeline: deps.pipeline });
+  return app;
+}
+
+function bearerMatches(header: string | undefined, apiKey: string): boolean {
+  const token = /^Bearer (.+)$/i.exec(header ?? '')?.[1];
+  if (!token) return false;
+  const a = Buffer.from(token);
+  const b = Buffer.from(apiKey);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,62 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BatchFeedback } from '../../core/ports/BatchSizePolicy.js';
+import type { PipelineObserver, RequestCompleted } from '../../core/ports/PipelineObserver.js';
+import type { Priority } from '../../core/pipeline/types.js';
+
+type RequestLabel = 'priority' | 'outcome';
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * Pipeline metrics in Prometheus form, on a Registry this object owns (prom-client's global
+ * registry collides across tests and warm Lambda invocations). Observes the pipeline only.
+ *
+ * @example
+ * const metrics = new PipelineMetrics();
+ * const container = buildContainer(config, catalogue, [observerModule(metrics)]);
+ * reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+ */
+export class PipelineMetrics implements PipelineObserver {
+  readonly registry = new Registry();
+  private readonly requests = new Counter<RequestLabel>({ name: 'embedline_requests_total', help: 'Embed requests by priority and outcome (ok or error code).', labelNames: ['priority', 'outcome'], registers: [this.registry] });
+  private readonly latency = new Histogram<'priority'>({ name: 'embedline_request_duration_seconds', help: 'End-to-end embed request latency.', labelNames: ['priority'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  private readonly texts = new Counter({ name: 'embedline_texts_total', help: 'Texts embedded.', registers: [this.registry] });
+  private readonly tokens = new Counter({ name: 'embedline_tokens_total', help: 'Word pieces embedded (rate() gives tokens/s).', registers: [this.registry] });
+  private readonly errors = new Counter<'code'>({ name: 'embedline_errors_total', help: 'Failed embed requests by error code.', labelNames: ['code'], registers: [this.registry] });
+  private readonly batchSize = new Histogram<'device'>({ name: 'embedline_batch_size', help: 'Texts per inference batch.', labelNames: ['device'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [this.registry] });
+  private readonly batchTokens = new Histogram<'device'>({ name: 'embedline_batch_padded_tokens', help: 'Padded tokens (rows x longest row) per batch.', labelNames: ['device'], buckets: [64, 256, 1024, 2048, 4096, 8192, 16384, 65536], registers: [this.registry] });
+  private readonly batchInfer = new Histogram<'device'>({ name: 'embedline_batch_inference_seconds', help: 'ONNX Runtime time per batch.', labelNames: ['device'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  private readonly queueWait = new Histogram({ name: 'embedline_batch_queue_wait_seconds', help: 'Mean time texts of a batch waited in the queue.', buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  private readonly batchErrors = new Counter({ name: 'embedline_batch_errors_total', help: 'Inference batches that failed.', registers: [this.registry] });
+  private readonly queueDepth = new Gauge({ name: 'embedline_queue_depth', help: 'Texts waiting to be batched.', registers: [this.registry] });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'embedline_' });
+  }
+
+  onRequest(event: RequestCompleted): void {
+    const outcome = event.error ? event.error.code : 'ok';
+    this.requests.inc({ priority: event.priority, outcome });
+    this.latency.observe({ priority: event.priority }, event.latencyMs / 1000);
+    if (event.error) this.errors.inc({ code: event.error.code });
+    else {
+      this.texts.inc(event.texts);
+      this.tokens.inc(event.promptTokens);
+    }
+  }
+
+  onBatch(event: BatchFeedback & { batchId: number; priority: Priority; error?: unknown }): void {
+    if (event.error) {
+      this.batchErrors.inc();
+      return;
+    }
+    this.batchSize.observe({ device: event.device }, event.size);
+    this.batchTokens.observe({ device: event.device }, event.size * event.seqLen);
+    this.batchInfer.observe({ device: event.device }, event.inferMs / 1000);
+    this.queueWait.observe(event.queueWaitMs / 1000);
+  }
+
+  onQueueDepth(queuedTexts: number): void {
+    this.queueDepth.set(queuedTexts);
+  }
+}
