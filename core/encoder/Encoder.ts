@@ -65,8 +65,7 @@ export class Encoder {
 
   /** Runs rows as one batch exactly as given (no regrouping); the pipeline's batchers use this. */
   runBatch(rows: readonly TokenizedText[]): Promise<BatchOutput> {
-    const packed = packBatch(rows.map((r) => r.ids), this.allocator);
-    return this.pool.run(packed, (buffers) => this.allocator.release(buffers));
+    return this.pool.run(() => packBatch(rows.map((r) => r.ids), this.allocator), (buffers) => this.allocator.release(buffers));
   }
 }
 

@@ -11,7 +11,8 @@ export interface BatchOutput {
 }
 
 interface Pending {
-  readonly job: PackedBatch;
+  /** Packed when a worker is free, so queued batches cost no event-loop time up front. */
+  readonly pack: () => PackedBatch;
   /** Called with the batch's buffers once they are back from the worker (or never left). */
   readonly onBuffers: (buffers: BatchBuffers) => void;
   readonly resolve: (output: BatchOutput) => void;
@@ -35,7 +36,7 @@ const WORKER_ENTRY = new URL('./inferenceWorker.js', import.meta.url);
  *
  * @example
  * const pool = await WorkerPool.start(2, { modelPath, tuning, dimensions: 384 });
- * const { vectors } = await pool.run(packBatch(rows, allocator), (buffers) => allocator.release(buffers));
+ * const { vectors } = await pool.run(() => packBatch(rows, allocator), (buffers) => allocator.release(buffers));
  */
 export class WorkerPool {
   private readonly queue: Pending[] = [];
@@ -63,13 +64,10 @@ export class WorkerPool {
     return this.slots.filter((s) => s.busy).length;
   }
 
-  run(job: PackedBatch, onBuffers: (buffers: BatchBuffers) => void = () => {}): Promise<BatchOutput> {
-    if (this.closed) {
-      onBuffers(job.buffers);
-      return Promise.reject(new EmbedlineError('EMBEDLINE_SHUTTING_DOWN', 'The inference pool is closed.'));
-    }
+  run(pack: () => PackedBatch, onBuffers: (buffers: BatchBuffers) => void = () => {}): Promise<BatchOutput> {
+    if (this.closed) return Promise.reject(new EmbedlineError('EMBEDLINE_SHUTTING_DOWN', 'The inference pool is closed.'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, onBuffers, resolve, reject });
+      this.queue.push({ pack, onBuffers, resolve, reject });
       this.dispatch();
     });
   }
@@ -77,7 +75,6 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const pending of this.queue.splice(0)) {
-      pending.onBuffers(pending.job.buffers);
       pending.reject(new EmbedlineError('EMBEDLINE_SHUTTING_DOWN', 'The inference pool closed before this batch ran.'));
     }
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
@@ -90,7 +87,15 @@ export class WorkerPool {
       const pending = this.queue.shift()!;
       const jobId = this.nextJobId++;
       slot.busy = { jobId, pending };
-      const { rows, seqLen, lengths, buffers } = pending.job;
+      let job: PackedBatch;
+      try {
+        job = pending.pack();
+      } catch (error) {
+        slot.busy = null;
+        pending.reject(error as Error);
+        continue;
+      }
+      const { rows, seqLen, lengths, buffers } = job;
       const message: RunBatchMessage = { type: 'run', jobId, rows, seqLen, lengths, buffers };
       slot.worker.postMessage(message, transferList(buffers));
     }

@@ -35,8 +35,7 @@ export class LocalDeviceScheduler implements DeviceScheduler {
 
   async run(batch: TokenBatch): Promise<BatchOutcome> {
     const pool = await this.pool(batch.variant);
-    const packed = packBatch(batch.rows, this.allocator);
-    const output = await pool.run(packed, (buffers) => this.allocator.release(buffers));
+    const output = await pool.run(() => packBatch(batch.rows, this.allocator), (buffers) => this.allocator.release(buffers));
     return { vectors: output.vectors, device: `cpu-${batch.variant}-${output.worker}`, inferMs: output.timings.inferMs, poolMs: output.timings.poolMs, packMs: 0 };
   }
 

@@ -32,14 +32,15 @@ const QUEUE_NAME = /^[A-Za-z0-9_-]{1,76}$/; // 80 minus the "-dlq" suffix
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
 const running = new Set<ChildProcess>();
-let classpath: Promise<string> | undefined;
+let fetched: Promise<void> | undefined;
 
 // A test run that crashes before its after-hook must not leave JVMs behind.
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
 /**
  * Starts a real ElasticMQ (SQS-compatible) server on 127.0.0.1 for integration tests.
- * The jars come from the same cache as `scripts/sqs-local/sqs-local.sh` (fetched with Maven once).
+ * Runs through `scripts/sqs-local/sqs-local.sh run` with a generated config, so the jars, their
+ * cache and the JVM flags are the script's (fetched with Maven once).
  *
  * @example
  * const mq = await startElasticMq({ maxReceiveCount: 2, visibilityTimeoutSec: 1 });
@@ -52,17 +53,21 @@ export async function startElasticMq(opts: ElasticMqOptions = {}): Promise<Elast
   const queues = opts.queues ?? ['embedline-requests', 'embedline-results'];
   const bad = queues.filter((q) => !QUEUE_NAME.test(q));
   if (bad.length > 0) throw new Error(`Invalid SQS queue names ${JSON.stringify(bad)}: use 1-76 of [A-Za-z0-9_-].`);
-  const cp = await loadClasspath();
+  await fetchOnce();
   // Probe even a caller-chosen port: on a clash the readiness check would talk to the other server.
   const port = await probePort(opts.port ?? 0);
+  const text = renderConfig(port, queues, opts.maxReceiveCount ?? 3, opts.visibilityTimeoutSec ?? 30);
   const dir = await mkdtemp(join(tmpdir(), 'embedline-elasticmq-'));
   const config = join(dir, 'elasticmq.conf');
-  await writeFile(config, renderConfig(port, queues, opts.maxReceiveCount ?? 3, opts.visibilityTimeoutSec ?? 30));
-  const child = spawn('java', ['-Xms32m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1',
-    `-Dconfig.file=${config}`, '-cp', cp, 'org.elasticmq.server.Main'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await writeFile(config, text);
+  // `run` execs the JVM, so the child's pid is the JVM's and signals reach it directly.
+  const child = spawn('bash', [script(), 'run'], {
+    env: { ...process.env, ELASTICMQ_CONFIG: config, SQS_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let spawnError: Error | undefined;
-  child.once('error', (err) => (spawnError = err)); // e.g. no java on PATH; unhandled it would crash the runner
+  child.once('error', (err) => (spawnError = err)); // unhandled, a failed spawn would crash the test runner
   const output = tail(child);
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
@@ -100,15 +105,19 @@ queues {${blocks.join('')}
 `;
 }
 
-/** Once per process: the script fetches on first use and caches across runs. */
-function loadClasspath(): Promise<string> {
-  classpath ??= promisify(execFile)('bash', [join(repoRoot(), SCRIPT), 'classpath'], { maxBuffer: 1 << 20 })
-    .then(({ stdout }) => stdout.trim())
+/** Once per process; the script itself caches the jars across runs. */
+function fetchOnce(): Promise<void> {
+  fetched ??= promisify(execFile)('bash', [script(), 'fetch'])
+    .then(() => undefined)
     .catch((err: unknown) => {
-      classpath = undefined; // let a later test retry, e.g. after the network comes back
-      throw new Error(`Could not fetch ElasticMQ via ${SCRIPT} (needs Java 17 and, once, Maven).`, { cause: err });
+      fetched = undefined; // let a later test retry, e.g. after the network comes back
+      throw new Error(`Could not fetch ElasticMQ via ${SCRIPT} (needs Java 17 and, the first time, Maven).`, { cause: err });
     });
-  return classpath;
+  return fetched;
+}
+
+function script(): string {
+  return join(repoRoot(), SCRIPT);
 }
 
 function repoRoot(): string {

@@ -1,0 +1,74 @@
+import { AutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
+import { InstanceType, SubnetType, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import { AmiHardwareType, AsgCapacityProvider, Ec2Service, Ec2TaskDefinition, EcsOptimizedImage, NetworkMode, type Cluster } from 'aws-cdk-lib/aws-ecs';
+import { Construct } from 'constructs';
+import type { ConsumerContract } from './consumer-contract.js';
+import { EcsHostRole } from './ecs-host-role.js';
+import { scaleOnQueueBacklog } from './queue-scaling.js';
+import { addWorkerContainer } from './worker-container.js';
+
+/** Build args that turn Dockerfile.worker into the CUDA image. */
+export const GPU_BUILD_ARGS = {
+  ONNXRUNTIME_NODE_INSTALL: 'cuda12',
+  RUNTIME_BASE: 'nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04',
+} as const;
+
+export interface GpuWorkerServiceProps extends ConsumerContract {
+  readonly vpc: IVpc;
+  readonly cluster: Cluster;
+  readonly instanceType: string;
+  readonly cpu: number;
+  readonly memoryMb: number;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+}
+
+/**
+ * Workers on ECS-on-EC2 GPU instances (g5/g6), one GPU per task. Fargate has no GPUs.
+ * Instances scale with the tasks through a managed capacity provider, down to zero.
+ */
+export class GpuWorkerService extends Construct {
+  readonly service: Ec2Service;
+
+  constructor(scope: Construct, id: string, props: GpuWorkerServiceProps) {
+    super(scope, id);
+    const hosts = new AutoScalingGroup(this, 'Hosts', {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: SubnetType.PUBLIC },
+      // Public IP instead of NAT (see Network); the security group has no ingress rules.
+      associatePublicIpAddress: true,
+      instanceType: new InstanceType(props.instanceType),
+      machineImage: EcsOptimizedImage.amazonLinux2023(AmiHardwareType.GPU),
+      requireImdsv2: true,
+      role: new EcsHostRole(this, 'HostRole', props.cluster).immutable,
+      minCapacity: 0,
+      maxCapacity: props.maxTasks,
+    });
+    // Termination protection would block stack deletion (a known CloudFormation issue).
+    // Managed draining lets running tasks finish before an instance goes, and saying so
+    // explicitly spares CDK's own drain-hook Lambda and SNS topic.
+    const capacityProvider = new AsgCapacityProvider(this, 'Capacity', {
+      autoScalingGroup: hosts,
+      enableManagedTerminationProtection: false,
+      enableManagedDraining: true,
+    });
+    props.cluster.addAsgCapacityProvider(capacityProvider);
+    // Bridge mode: tasks share the instance's public IP. awsvpc tasks on EC2 get no public IP and would need NAT.
+    const taskDefinition = new Ec2TaskDefinition(this, 'Task', { networkMode: NetworkMode.BRIDGE });
+    addWorkerContainer(taskDefinition, {
+      ...props,
+      buildArgs: GPU_BUILD_ARGS,
+      gpuCount: 1,
+      extraEnvironment: { EMBEDLINE_EXECUTION_PROVIDER: 'cuda' },
+    });
+    this.service = new Ec2Service(this, 'Service', {
+      cluster: props.cluster,
+      taskDefinition,
+      capacityProviderStrategies: [{ capacityProvider: capacityProvider.capacityProviderName, weight: 1 }],
+      minHealthyPercent: 100,
+      circuitBreaker: { rollback: true },
+    });
+    const capacity = this.service.autoScaleTaskCount({ minCapacity: props.minTasks, maxCapacity: props.maxTasks });
+    scaleOnQueueBacklog(capacity, props.queues.requests, { min: props.minTasks, max: props.maxTasks });
+  }
+}

@@ -1,0 +1,37 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface ResultsBucketProps {
+  /** Days before result objects expire. */
+  readonly retentionDays: number;
+}
+
+/** Private, encrypted bucket that the S3 sink writes embeddings to, under {@link ResultsBucket.prefix}. */
+export class ResultsBucket extends Construct {
+  /** Consumers may write only below this prefix (least privilege). */
+  static readonly prefix = 'results/';
+  readonly bucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: ResultsBucketProps) {
+    super(scope, id);
+    this.bucket = new Bucket(this, 'Bucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      // Results are data someone asked for: keep them when the stack is deleted.
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { id: 'expire-results', expiration: Duration.days(props.retentionDays) },
+        // Failed multipart uploads are invisible but still billed.
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+  }
+
+  /** ARN pattern of the objects consumers may create. */
+  objectsArn(): string {
+    return this.bucket.arnForObjects(`${ResultsBucket.prefix}*`);
+  }
+}

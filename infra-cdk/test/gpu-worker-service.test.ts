@@ -1,0 +1,42 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { expect } from 'chai';
+import { synth } from './support/synth.js';
+
+describe('GpuWorkerService (gpu=true)', () => {
+  it('synthesizes ECS-on-EC2 workers with one GPU per task', () => {
+    synth({ gpu: 'true' }).template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RequiresCompatibilities: ['EC2'],
+      ContainerDefinitions: [Match.objectLike({ ResourceRequirements: [{ Type: 'GPU', Value: '1' }], StopTimeout: 30 })],
+    });
+  });
+
+  it('runs on g6.xlarge hosts by default and takes gpuInstanceType from context', () => {
+    synth({ gpu: 'true' }).template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ InstanceType: 'g6.xlarge' }),
+    });
+    synth({ gpu: 'true', gpuInstanceType: 'g5.2xlarge' }).template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ InstanceType: 'g5.2xlarge' }),
+    });
+  });
+
+  it('scales hosts to zero through a managed capacity provider', () => {
+    const { template } = synth({ gpu: 'true' });
+
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0' });
+    template.hasResourceProperties('AWS::ECS::CapacityProvider', {
+      AutoScalingGroupProvider: Match.objectLike({ ManagedScaling: Match.objectLike({ Status: 'ENABLED' }) }),
+    });
+    template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 2);
+  });
+
+  it('builds the worker image with the CUDA 12 ONNX Runtime binaries', () => {
+    const worker = synth({ gpu: 'true' }).images.find((i) => i.file === 'Dockerfile.worker');
+
+    expect(worker?.buildArgs).to.include({ ONNXRUNTIME_NODE_INSTALL: 'cuda12' });
+  });
+
+  it('replaces the Fargate service instead of adding to it', () => {
+    synth({ gpu: 'true' }).template.resourceCountIs('AWS::ECS::Service', 1);
+    synth({ gpu: 'true' }).template.resourcePropertiesCountIs('AWS::ECS::Service', { LaunchType: 'FARGATE' }, 0);
+  });
+});

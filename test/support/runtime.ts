@@ -1,0 +1,18 @@
+import type { ContainerModule } from 'inversify';
+import { loadConfig } from '../../core/config/loadConfig.js';
+import type { EmbedlineConfigInput } from '../../core/config/schema.js';
+import { configSchema } from '../../core/config/schema.js';
+import type { PluginCatalogue } from '../../core/plugin.js';
+import { startEmbedline, type EmbedlineRuntime } from '../../core/runtime.js';
+import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
+
+/** The cache dir the test run uses (from the environment, like the CLI). */
+export function testCacheDir(): string {
+  return loadConfig(process.env).cacheDir;
+}
+
+/** A real runtime (real model, real workers) with config overrides, for pipeline tests. */
+export async function startTestRuntime(overrides: Partial<EmbedlineConfigInput> = {}, modules: readonly ContainerModule[] = [], catalogue: PluginCatalogue = PLUGIN_CATALOGUE): Promise<EmbedlineRuntime> {
+  const config = configSchema.parse({ cacheDir: testCacheDir(), ...overrides });
+  return startEmbedline(Object.freeze(config), catalogue, modules);
+}

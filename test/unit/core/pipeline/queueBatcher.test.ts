@@ -1,0 +1,119 @@
+import { expect } from 'chai';
+import { EmbedlineError } from '../../../../core/errors.js';
+import { QueueBatcher } from '../../../../core/pipeline/QueueBatcher.js';
+import { configSchema } from '../../../../core/config/schema.js';
+import { StaticBatchSizePolicy } from '../../../../core/pipeline/StaticBatchSizePolicy.js';
+import { GatedScheduler } from '../../../doubles/GatedScheduler.js';
+import { workItem } from '../../../fixtures/workItem.js';
+
+function batcherWith(scheduler: GatedScheduler, batching: Record<string, number>, workers = 1): QueueBatcher {
+  const config = configSchema.parse({ batching: { maxWaitMs: 0, ...batching }, encoder: { workers } });
+  return new QueueBatcher(new StaticBatchSizePolicy(config), scheduler, [], config);
+}
+
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+
+describe('QueueBatcher', () => {
+  it('serves waiting critical texts before normal and background ones', async () => {
+    const scheduler = new GatedScheduler();
+    const batcher = batcherWith(scheduler, { maxBatchSize: 1 });
+    batcher.submit([workItem(0)]);
+    await tick();
+    batcher.submit([workItem(1, { priority: 'background' }), workItem(2, { priority: 'normal' }), workItem(3, { priority: 'critical' })]);
+
+    for (let i = 0; i < 4; i++) {
+      scheduler.releaseOne();
+      await tick();
+    }
+
+    expect(scheduler.received.map((b) => b.rows[0]![0])).to.deep.equal([0, 3, 2, 1]);
+  });
+
+  it('lets a starving background text through after starvationLimit critical batches', async () => {
+    const scheduler = new GatedScheduler();
+    const batcher = batcherWith(scheduler, { maxBatchSize: 1, starvationLimit: 2 });
+    batcher.submit([workItem(100, { priority: 'background' }), ...Array.from({ length: 5 }, (_, i) => workItem(i, { priority: 'critical' }))]);
+
+    for (let i = 0; i < 6; i++) {
+      await tick();
+      scheduler.releaseOne();
+    }
+    await tick();
+
+    const order = scheduler.received.map((b) => b.rows[0]![0]);
+    expect(order.indexOf(100)).to.be.within(1, 3);
+  });
+
+  it('refuses work beyond maxQueuedTexts with EMBEDLINE_OVERLOADED and accepts none of it', async () => {
+    const scheduler = new GatedScheduler();
+    const batcher = batcherWith(scheduler, { maxBatchSize: 1, maxQueuedTexts: 2 });
+    batcher.submit([workItem(0)]);
+    await tick();
+    batcher.submit([workItem(1), workItem(2)]);
+
+    let error: unknown;
+    try {
+      batcher.submit([workItem(3), workItem(4)]);
+    } catch (e) {
+      error = e;
+    }
+
+    expect((error as EmbedlineError).code).to.equal('EMBEDLINE_OVERLOADED');
+    expect(batcher.queuedTexts).to.equal(1);
+  });
+
+  it('keeps rows × longest row within the token budget when forming a batch', async () => {
+    const scheduler = new GatedScheduler();
+    const batcher = batcherWith(scheduler, { maxBatchSize: 64, maxBatchTokens: 40 }, 4);
+
+    batcher.submit(Array.from({ length: 10 }, (_, i) => workItem(i, { length: 10 })));
+    await tick();
+
+    expect(scheduler.received.map((b) => b.rows.length)).to.deep.equal([4, 4, 2]);
+  });
+
+  it('skips cancelled texts instead of running them', async () => {
+    const scheduler = new GatedScheduler();
+    const batcher = batcherWith(scheduler, { maxBatchSize: 8 });
+
+    batcher.submit([workItem(1), workItem(2, { cancelled: () => true }), workItem(3)]);
+    await tick();
+
+    expect(scheduler.received[0]!.rows.map((r) => r[0])).to.deep.equal([1, 3]);
+  });
+
+  it('splits a failing batch so only the poisonous text fails', async () => {
+    const scheduler = new GatedScheduler();
+    scheduler.failWhen = (batch) => batch.rows.some((r) => r[0] === 13);
+    const batcher = batcherWith(scheduler, { maxBatchSize: 8 }, 4);
+    const items = [1, 13, 2, 3].map((tag) => workItem(tag));
+
+    batcher.submit(items);
+    for (let i = 0; i < 10; i++) {
+      await tick();
+      scheduler.releaseAll();
+    }
+
+    const outcomes = await Promise.allSettled(items.map((i) => i.outcome));
+    expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+  });
+
+  it('drains: resolves once everything accepted has finished', async () => {
+    const scheduler = new GatedScheduler();
+    const batcher = batcherWith(scheduler, { maxBatchSize: 2 });
+    const items = [workItem(1), workItem(2), workItem(3)];
+    batcher.submit(items);
+    let drained = false;
+    const drain = batcher.drain().then(() => (drained = true));
+
+    await tick();
+    expect(drained).to.equal(false);
+    for (let i = 0; i < 4; i++) {
+      scheduler.releaseAll();
+      await tick();
+    }
+    await drain;
+
+    expect(drained).to.equal(true);
+  });
+});
