@@ -4,6 +4,7 @@ import { buildContainer } from './container.js';
 import type { PluginCatalogue } from './plugin.js';
 import { BATCHER, type Batcher } from './ports/Batcher.js';
 import { DEVICE_SCHEDULER, type DeviceScheduler } from './ports/DeviceScheduler.js';
+import { METRICS_REGISTRY, type MetricsRegistry } from './ports/MetricsRegistry.js';
 import { ENCODE_PIPELINE, type EncodePipeline } from './pipeline/EncodePipeline.js';
 
 /** A started pipeline and what its adapters need to run and stop it. */
@@ -41,4 +42,9 @@ export async function startEmbedline(config: Readonly<EmbedlineConfig>, catalogu
         await scheduler.close();
       })()),
   };
+}
+
+/** Metrics registries that enabled plugins bound, for `/metrics` (read once per scrape). */
+export function pluginRegistries(runtime: EmbedlineRuntime): readonly MetricsRegistry[] {
+  return runtime.container.isBound(METRICS_REGISTRY) ? runtime.container.getAll(METRICS_REGISTRY) : [];
 }

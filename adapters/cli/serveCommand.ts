@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config/loadConfig.js';
-import { startEmbedline, type EmbedlineRuntime } from '../../core/runtime.js';
+import { pluginRegistries, startEmbedline, type EmbedlineRuntime } from '../../core/runtime.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
 import { createHttpServer } from '../http/createHttpServer.js';
 import { observerModule } from '../prometheus/observerModule.js';
@@ -17,7 +17,7 @@ export function registerServeCommand(program: Command): void {
       const config = loadConfig(process.env);
       const metrics = new PipelineMetrics();
       let runtime: EmbedlineRuntime | undefined;
-      const app = createHttpServer({ config, metrics, pipeline: () => runtime?.pipeline });
+      const app = createHttpServer({ config, metrics, pipeline: () => runtime?.pipeline, pluginRegistries: () => (runtime ? pluginRegistries(runtime) : []) });
       const address = await app.listen({ host: options.host ?? config.http.host, port: options.port ?? config.http.port });
       process.stderr.write(`embedline: listening on ${address} (loading ${config.model.name})\n`);
       runtime = await startEmbedline(config, PLUGIN_CATALOGUE, [observerModule(metrics)]);

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { EmbedlineConfig } from '../../core/config/schema.js';
 import { EmbedlineError, toEmbedlineError } from '../../core/errors.js';
 import type { EncodePipeline } from '../../core/pipeline/EncodePipeline.js';
+import type { MetricsRegistry } from '../../core/ports/MetricsRegistry.js';
 import type { PipelineMetrics } from '../prometheus/PipelineMetrics.js';
 import { sendError } from './errorResponse.js';
 import { registerEmbeddingRoutes } from './routes.js';
@@ -10,6 +11,8 @@ import { registerEmbeddingRoutes } from './routes.js';
 export interface HttpServerDeps {
   readonly config: Readonly<EmbedlineConfig>;
   readonly metrics: PipelineMetrics;
+  /** Plugin registries (SLO tracker, memory pool, …) served after the pipeline's own metrics. */
+  readonly pluginRegistries?: () => readonly MetricsRegistry[];
   /** Undefined until the model is loaded; /health answers 503 until then. */
   readonly pipeline: () => EncodePipeline | undefined;
 }
@@ -53,7 +56,11 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'loading', model: deps.config.model.name });
   });
 
-  app.get('/metrics', async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  app.get('/metrics', async (_request, reply) => {
+    const registries = [deps.metrics.registry, ...(deps.pluginRegistries?.() ?? [])];
+    const texts = await Promise.all(registries.map((r) => r.metrics()));
+    return reply.type(deps.metrics.registry.contentType).send(texts.join('\n'));
+  });
 
   registerEmbeddingRoutes(app, { modelName: deps.config.model.name, limits: http, pipeline: deps.pipeline });
   return app;

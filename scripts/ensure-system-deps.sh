@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the system packages the tests use when they are missing: Maven and pip (model
+# fallbacks), Java 17 (ElasticMQ, the local SQS server), promtool (alert rule tests).
+# Runs before `npm test`; as root it installs with apt-get, otherwise it says what to install.
+set -euo pipefail
+need=()
+command -v mvn >/dev/null || need+=(maven)
+command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+command -v pip3 >/dev/null || python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+command -v promtool >/dev/null || need+=(prometheus)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing system packages: ${need[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+  echo "missing system packages: ${need[*]} (install them with your package manager)" >&2
+  exit 1
+fi
