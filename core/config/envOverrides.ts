@@ -30,6 +30,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; p
   EMBEDLINE_MAX_BATCH_TOKENS: { path: ['batching', 'maxBatchTokens'], parse: int },
   EMBEDLINE_MAX_WAIT_MS: { path: ['batching', 'maxWaitMs'], parse: num },
   EMBEDLINE_MAX_QUEUED_TEXTS: { path: ['batching', 'maxQueuedTexts'], parse: int },
+  EMBEDLINE_BATCH_LOOKAHEAD: { path: ['batching', 'lookahead'], parse: int },
   EMBEDLINE_REQUEST_TIMEOUT_MS: { path: ['batching', 'requestTimeoutMs'], parse: int },
   EMBEDLINE_HOST: { path: ['http', 'host'], parse: str },
   EMBEDLINE_PORT: { path: ['http', 'port'], parse: int },

@@ -49,6 +49,8 @@ export const configSchema = z.strictObject({
         requestTimeoutMs: positiveInt.default(30_000),
         /** After this many higher-priority batches in a row, a waiting lower-priority item goes next. */
         starvationLimit: positiveInt.default(4),
+        /** Texts of similar length are sought among the next lookahead × maxBatchSize queued; 1 = plain FIFO. */
+        lookahead: positiveInt.max(64).default(8),
       })
       .prefault({}),
     http: z.strictObject({

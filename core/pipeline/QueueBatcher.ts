@@ -15,10 +15,9 @@ export interface QueueBatcherOptions {
   readonly starvationLimit: number;
   /** Batches handed to devices at once; beyond that, texts wait here and coalesce. */
   readonly maxInFlightBatches: number;
+  /** How many batches' worth of queue the batcher searches for texts of similar length. */
+  readonly lookahead: number;
 }
-
-/** How far past the head of a queue the batcher looks for texts of similar length. */
-const WINDOW_FACTOR = 8;
 
 export function queueBatcherOptions(config: Readonly<EmbedlineConfig>): QueueBatcherOptions {
   return {
@@ -26,6 +25,7 @@ export function queueBatcherOptions(config: Readonly<EmbedlineConfig>): QueueBat
     starvationLimit: config.batching.starvationLimit,
     // One batch running per worker plus one ready to go; more would stop texts coalescing here.
     maxInFlightBatches: config.encoder.workers * 2,
+    lookahead: config.batching.lookahead,
   };
 }
 
@@ -96,14 +96,14 @@ export class QueueBatcher implements Batcher {
 
   /**
    * The oldest text of the chosen class always goes now (FIFO fairness); the rest of the batch
-   * is the run of texts nearest to it in length among the next `WINDOW_FACTOR × maxBatchSize`
+   * is the run of texts nearest to it in length among the next `lookahead × maxBatchSize`
    * of that class. Without this, one long text in every FIFO batch pads the whole batch to its
    * length: on mixed text that cost ~10× throughput here.
    */
   private takeBatch(shape: BatchShape): WorkItem[] {
     const queue = this.queues[this.pickClass()];
     const head = queue[0]!;
-    const window = queue.slice(0, shape.maxBatchSize * WINDOW_FACTOR).filter((it) => it.variant === head.variant && !it.isCancelled());
+    const window = queue.slice(0, shape.maxBatchSize * this.options.lookahead).filter((it) => it.variant === head.variant && !it.isCancelled());
     const byLength = [...window].sort((a, b) => a.ids.length - b.ids.length);
     let lo = byLength.indexOf(head);
     let hi = lo;
