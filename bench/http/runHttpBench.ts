@@ -4,8 +4,7 @@
  * Sentences are real corpus texts cycled in a fixed order. Run: `npm run bench:http`.
  */
 import autocannon from 'autocannon';
-import { readFileSync } from 'node:fs';
-import { buildCorpus } from '../corpus/buildCorpus.js';
+import { corpusTexts } from '../support/corpusTexts.js';
 import { percentile } from '../support/stats.js';
 import { startServer } from '../support/serverProcess.js';
 
@@ -26,14 +25,9 @@ interface Row {
   errors: number;
 }
 
+/** Sentence-sized corpus texts: the single-sentence requests the issue asks about. */
 async function loadSentences(): Promise<string[]> {
-  const { file } = await buildCorpus({ size: 10_000, seed: 42 });
-  return readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => (JSON.parse(l) as { text: string }).text)
-    .filter((t) => t.length < 300)
-    .slice(0, 2000);
+  return (await corpusTexts(10_000)).filter((t) => t.length < 300).slice(0, 2000);
 }
 
 async function measure(url: string, clients: number, sentences: string[]): Promise<Omit<Row, 'mode'>> {
