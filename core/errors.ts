@@ -21,7 +21,9 @@ export const ERROR_CODES = {
   EMBEDLINE_MODEL_FETCH: 'No source could provide the model files.',
   EMBEDLINE_INFERENCE: 'ONNX Runtime failed while running a batch.',
   EMBEDLINE_WORKER_CRASHED: 'An inference worker thread exited while running a batch.',
+  EMBEDLINE_DEVICE_UNAVAILABLE: 'An accelerator execution provider (webgpu, cuda) was asked for and cannot start on this machine.',
   EMBEDLINE_SINK: 'Writing a result failed; the message is kept for retry.',
+  EMBEDLINE_QUEUE: 'An SQS call (receive, delete, change visibility, send) failed; transient failures are retried with backoff.',
   EMBEDLINE_INTERNAL: 'An unexpected internal error.',
 } as const;
 

@@ -1,7 +1,14 @@
 import type { PluginCatalogue } from '../core/plugin.js';
+import { memoryPoolPlugin } from './memory-pool/index.js';
+import { sloTrackerPlugin } from './slo-tracker/index.js';
+import { weightedSchedulerPlugin } from './weighted-scheduler/index.js';
 
 /**
  * Every plugin this build ships, by name. Callers pass it to `buildContainer`, so `core/`
  * never imports `plugins/`.
  */
-export const PLUGIN_CATALOGUE: PluginCatalogue = {};
+export const PLUGIN_CATALOGUE: PluginCatalogue = {
+  'memory-pool': memoryPoolPlugin,
+  'slo-tracker': sloTrackerPlugin,
+  'weighted-scheduler': weightedSchedulerPlugin,
+};

@@ -3,8 +3,10 @@ import { isEmbedlineError } from '../../core/errors.js';
 import { EXIT } from './exitCodes.js';
 import { registerConfigCommand } from './configCommand.js';
 import { registerEmbedCommand } from './embedCommand.js';
+import { registerEnqueueCommand } from './enqueueCommand.js';
 import { registerModelCommands } from './modelCommands.js';
 import { registerServeCommand } from './serveCommand.js';
+import { registerWorkerCommand } from './workerCommand.js';
 
 const program = new Command('embedline')
   .description('Fast, correct text embeddings: HTTP API, batch files, SQS workers')
@@ -15,6 +17,8 @@ registerServeCommand(program);
 registerEmbedCommand(program);
 registerModelCommands(program);
 registerConfigCommand(program);
+registerWorkerCommand(program);
+registerEnqueueCommand(program);
 
 try {
   await program.parseAsync(process.argv);

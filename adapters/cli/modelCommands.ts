@@ -1,9 +1,12 @@
-import type { Command } from 'commander';
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
 import { loadConfig } from '../../core/config/loadConfig.js';
 import { modelStoreFor } from '../../core/model/modelSources.js';
+import { optimizeModel } from '../../core/model/optimize/optimizeModel.js';
+import type { OptimizedVariant } from '../../core/model/optimize/OptimizedVariantSource.js';
 import { EXIT } from './exitCodes.js';
 
-/** `embedline model pull|list|verify`. */
+/** `embedline model pull|list|verify|optimize`. */
 export function registerModelCommands(program: Command): void {
   const model = program.command('model').description('fetch, list and verify model files');
 
@@ -44,5 +47,21 @@ export function registerModelCommands(program: Command): void {
       for (const p of problems) process.stderr.write(`${p.file}: expected ${p.expected}, found ${p.actual ?? 'missing'}\n`);
       if (problems.length > 0) process.exitCode = EXIT.failure;
       else process.stderr.write('all files match manifest.json\n');
+    });
+
+  model
+    .command('optimize')
+    .argument('[name]', 'model name (default: the configured model)')
+    .description('build GPU-ready variants (fused attention, fp16) from the pulled model; see docs/gpu.md')
+    .addOption(new Option('--variant <variant...>', 'variants to build').choices(['gpu-fp16', 'gpu-fp32']).default(['gpu-fp16']))
+    .option('--force', 'build again even when the manifest records the variant')
+    .action(async (name: string | undefined, options: { variant: OptimizedVariant[]; force?: boolean }) => {
+      const config = loadConfig(process.env);
+      const { store } = modelStoreFor(config);
+      const modelName = name ?? config.model.name;
+      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      const outcome = await optimizeModel(store, modelName, { variants: options.variant, venvDir: join(config.cacheDir, 'venv-optimize'), force: options.force ?? false, log });
+      if (outcome.report) process.stdout.write(`${JSON.stringify(outcome.report, null, 2)}\n`);
+      process.stderr.write(outcome.built.length > 0 ? `built ${outcome.built.join(', ')} in ${store.dirOf(modelName)}\n` : `${options.variant.join(', ')} already built; --force rebuilds\n`);
     });
 }

@@ -3,6 +3,7 @@ import { loadConfig } from '../../core/config/loadConfig.js';
 import { pluginRegistries, startEmbedline, type EmbedlineRuntime } from '../../core/runtime.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
 import { createHttpServer } from '../http/createHttpServer.js';
+import { startTracing } from '../otel/startTracing.js';
 import { observerModule } from '../prometheus/observerModule.js';
 import { PipelineMetrics } from '../prometheus/PipelineMetrics.js';
 
@@ -15,13 +16,15 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port (default from config: 8080)', (v) => Number.parseInt(v, 10))
     .action(async (options: { host?: string; port?: number }) => {
       const config = loadConfig(process.env);
+      // Before the runtime, so the first request is traced; a no-op with `tracing.exporter: none`.
+      const tracing = startTracing(config.tracing);
       const metrics = new PipelineMetrics();
       let runtime: EmbedlineRuntime | undefined;
       const app = createHttpServer({ config, metrics, pipeline: () => runtime?.pipeline, pluginRegistries: () => (runtime ? pluginRegistries(runtime) : []) });
       const address = await app.listen({ host: options.host ?? config.http.host, port: options.port ?? config.http.port });
       process.stderr.write(`embedline: listening on ${address} (loading ${config.model.name})\n`);
       runtime = await startEmbedline(config, PLUGIN_CATALOGUE, [observerModule(metrics)]);
-      process.stderr.write(`embedline: ready; plugins: ${config.plugins.join(', ') || '(none)'}\n`);
+      process.stderr.write(`embedline: ready; plugins: ${config.plugins.join(', ') || '(none)'}; tracing: ${tracing.enabled ? `otlp to ${config.tracing.endpoint}` : 'off'}\n`);
 
       let stopping = false;
       const stop = async (signal: string): Promise<void> => {
@@ -35,6 +38,7 @@ export function registerServeCommand(program: Command): void {
         force.unref();
         await app.close();
         await runtime?.close();
+        await tracing.shutdown();
         process.exit(0);
       };
       process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -18,7 +18,9 @@ const STATUS: Readonly<Record<ErrorCode, { status: number; type: string }>> = {
   EMBEDLINE_MODEL_FETCH: { status: 500, type: 'server_error' },
   EMBEDLINE_INFERENCE: { status: 500, type: 'server_error' },
   EMBEDLINE_WORKER_CRASHED: { status: 500, type: 'server_error' },
+  EMBEDLINE_DEVICE_UNAVAILABLE: { status: 503, type: 'service_unavailable' },
   EMBEDLINE_SINK: { status: 500, type: 'server_error' },
+  EMBEDLINE_QUEUE: { status: 502, type: 'server_error' },
   EMBEDLINE_INTERNAL: { status: 500, type: 'server_error' },
 };
 

@@ -5,6 +5,8 @@ import type { Priority } from '../../core/pipeline/types.js';
 
 type RequestLabel = 'priority' | 'outcome';
 
+const GAUGES_NAMED_LIKE_COUNTERS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
@@ -31,7 +33,12 @@ export class PipelineMetrics implements PipelineObserver {
   private readonly queueDepth = new Gauge({ name: 'embedline_queue_depth', help: 'Texts waiting to be batched.', registers: [this.registry] });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'embedline_' });
+    if (options.defaultMetrics ?? true) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'embedline_' });
+      // prom-client names these gauges `*_total`, a suffix Prometheus keeps for counters, and
+      // `promtool check metrics` rejects the whole /metrics page for them.
+      for (const name of GAUGES_NAMED_LIKE_COUNTERS) this.registry.removeSingleMetric(`embedline_${name}`);
+    }
   }
 
   onRequest(event: RequestCompleted): void {

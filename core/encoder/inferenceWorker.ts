@@ -3,7 +3,7 @@
  * calls it for the whole batch, so it must never run on the event loop that serves requests.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { meanPoolNormalize } from './meanPool.js';
 import { toSessionOptions } from './sessionTuning.js';
@@ -14,6 +14,29 @@ const port = parentPort!;
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
+}
+
+// GC pauses in this thread, reported with each result: output tensors are allocated here, so
+// this is where allocation pressure shows (the main thread's observer cannot see this isolate).
+let gcMsSinceReply = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMsSinceReply += entry.duration;
+}).observe({ entryTypes: ['gc'] });
+
+function takeGcMs(): number {
+  const ms = gcMsSinceReply;
+  gcMsSinceReply = 0;
+  return ms;
+}
+
+/**
+ * A pre-allocated output when the allocator sent room for one: ONNX Runtime then writes the
+ * hidden states there instead of allocating them (onnxruntime-node 1.30 still returns a copy).
+ */
+function preallocatedFetches(buffers: RunBatchMessage['buffers'], outputName: string, dims: readonly [number, number, number]): Record<string, Tensor> | undefined {
+  const size = dims[0] * dims[1] * dims[2];
+  if (outputName !== 'last_hidden_state' || !buffers.hiddenStates || buffers.hiddenStates.length < size) return undefined;
+  return { [outputName]: new Tensor('float32', buffers.hiddenStates.subarray(0, size), [...dims]) };
 }
 
 async function main(): Promise<void> {
@@ -39,13 +62,15 @@ async function main(): Promise<void> {
         attention_mask: new Tensor('int64', buffers.attentionMask.subarray(0, cells), dims),
       };
       if (needsTokenTypes) feeds.token_type_ids = new Tensor('int64', buffers.tokenTypeIds.subarray(0, cells), dims);
+      const fetches = preallocatedFetches(buffers, outputName, [rows, seqLen, init.dimensions]);
       const t0 = performance.now();
-      const outputs = await session.run(feeds);
+      const outputs = fetches ? await session.run(feeds, fetches) : await session.run(feeds);
       const t1 = performance.now();
       const vectors = meanPoolNormalize(outputs[outputName]!.data as Float32Array, message.lengths, seqLen, init.dimensions);
       for (const output of Object.values(outputs)) output.dispose();
       const t2 = performance.now();
-      reply({ type: 'result', jobId: message.jobId, vectors, buffers, timings: { inferMs: t1 - t0, poolMs: t2 - t1 } }, [vectors.buffer as ArrayBuffer, ...transferList(buffers)]);
+      const timings = { inferMs: t1 - t0, poolMs: t2 - t1, gcMs: takeGcMs() };
+      reply({ type: 'result', jobId: message.jobId, vectors, buffers, timings }, [vectors.buffer as ArrayBuffer, ...transferList(buffers)]);
     } catch (error) {
       reply({ type: 'error', jobId: message.jobId, message: (error as Error).message, buffers }, transferList(buffers));
     }

@@ -14,6 +14,12 @@ export interface SessionTuning {
   readonly enableMemPattern: boolean;
   /** Spinning threads burn a core while idle; off when several sessions share few cores. */
   readonly allowSpinning: boolean;
+  /**
+   * ONNX Runtime EPs in preference order, per session (`cpu`, `webgpu`, `cuda` on Linux x64;
+   * cuda needs its provider libraries installed): nodes an earlier EP has no kernel for run on a
+   * later one. An accelerator that cannot start fails the worker with
+   * EMBEDLINE_DEVICE_UNAVAILABLE instead of silently running on the CPU (docs/gpu.md).
+   */
   readonly executionProviders: readonly string[];
 }
 

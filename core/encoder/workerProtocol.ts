@@ -21,6 +21,8 @@ export interface RunBatchMessage {
 export interface BatchTimings {
   readonly inferMs: number;
   readonly poolMs: number;
+  /** Garbage-collection pause time in the worker since its previous reply (perf_hooks 'gc'). */
+  readonly gcMs: number;
 }
 
 export type WorkerReply =
@@ -30,5 +32,7 @@ export type WorkerReply =
   | { readonly type: 'error'; readonly jobId: number; readonly message: string; readonly buffers: BatchBuffers };
 
 export function transferList(buffers: BatchBuffers): ArrayBuffer[] {
-  return [buffers.inputIds.buffer, buffers.attentionMask.buffer, buffers.tokenTypeIds.buffer] as ArrayBuffer[];
+  const list = [buffers.inputIds.buffer, buffers.attentionMask.buffer, buffers.tokenTypeIds.buffer] as ArrayBuffer[];
+  if (buffers.hiddenStates) list.push(buffers.hiddenStates.buffer as ArrayBuffer);
+  return list;
 }

@@ -38,6 +38,9 @@ export const MODEL_FILES = {
   fp32: 'onnx/model.onnx',
   int8: 'onnx/model_quantized.onnx',
   fp16: 'onnx/model_fp16.onnx',
+  /** Built locally by `embedline model optimize` for the WebGPU EP (docs/gpu.md); never pulled. */
+  gpuFp16: 'onnx/model_gpu_fp16.onnx',
+  gpuFp32: 'onnx/model_gpu_fp32.onnx',
   manifest: 'manifest.json',
 } as const;
 

@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import type { ModelVariant } from '../model/modelInfo.js';
 import type { EmbeddingVector, Precision, Priority } from './types.js';
 
@@ -16,6 +17,8 @@ export class EmbedContext {
   tokenCounts: number[] = [];
   /** Texts settled before batching (e.g. by a cache), for metrics. */
   settledEarly = 0;
+  /** The request's span; its texts carry it into batches, whose spans link back to it. */
+  spanContext: SpanContext | undefined;
 
   constructor(
     readonly requestId: string,

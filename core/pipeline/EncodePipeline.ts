@@ -11,6 +11,7 @@ import { RESULT_STAGE, type ResultStage } from '../ports/ResultStage.js';
 import { EmbedContext } from './EmbedContext.js';
 import { notifyObservers } from './notifyObservers.js';
 import { submitPending } from './submitPending.js';
+import { ATTRIBUTES, inSpan, markFailed, pipelineTracer, SPAN_NAMES } from './tracing.js';
 import type { EmbedOptions, EmbedResult } from './types.js';
 
 /**
@@ -48,35 +49,61 @@ export class EncodePipeline {
     return this.batcher.queuedTexts;
   }
 
+  /** One request, traced as an `embedline.embed` span under the caller's active span, if any. */
   async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<EmbedResult> {
     const startedAt = Date.now();
     const priority = options.priority ?? 'normal';
     const requestId = options.requestId ?? randomUUID();
-    let promptTokens = 0;
-    try {
-      assertTexts(texts);
-      const ctx = new EmbedContext(requestId, texts, priority, this.config.model.variant, startedAt);
-      const tokens = await this.runtime.tokenizer.tokenize(texts);
-      ctx.tokenCounts = tokens.map((t) => t.ids.length);
-      promptTokens = ctx.tokenCounts.reduce((sum, n) => sum + n, 0);
-      for (const stage of this.requestStages) await stage.beforeBatch(ctx);
-      const timeoutMs = options.timeoutMs ?? this.config.batching.requestTimeoutMs;
-      await submitPending(ctx, tokens, this.batcher, { deadline: startedAt + timeoutMs, signal: options.signal });
-      for (const stage of this.resultStages) await stage.afterInference(ctx);
-      const vectors = ctx.outputs ?? ctx.vectors.map((values) => ({ values: values!, precision: 'fp32' as const }));
-      this.report(requestId, priority, texts.length, promptTokens, startedAt);
-      return { vectors, promptTokens };
-    } catch (cause) {
-      const error = toEmbedlineError(cause);
-      this.report(requestId, priority, Array.isArray(texts) ? texts.length : 0, promptTokens, startedAt, error);
-      throw error;
+    const attributes = { [ATTRIBUTES.requestId]: requestId, [ATTRIBUTES.priority]: priority };
+    return pipelineTracer().startActiveSpan(SPAN_NAMES.request, { attributes }, async (span) => {
+      let ctx: EmbedContext | undefined;
+      try {
+        assertTexts(texts);
+        span.setAttribute(ATTRIBUTES.texts, texts.length);
+        ctx = new EmbedContext(requestId, texts, priority, this.config.model.variant, startedAt);
+        ctx.spanContext = span.spanContext();
+        const result = await this.run(ctx, options);
+        span.setAttribute(ATTRIBUTES.promptTokens, result.promptTokens);
+        this.report(requestId, priority, texts.length, result.promptTokens, startedAt);
+        return result;
+      } catch (cause) {
+        const error = toEmbedlineError(cause);
+        markFailed(span, error);
+        this.report(requestId, priority, Array.isArray(texts) ? texts.length : 0, promptTokensOf(ctx), startedAt, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  /** Tokenize → request stages → batcher → result stages; each step a child span of the request's. */
+  private async run(ctx: EmbedContext, options: EmbedOptions): Promise<EmbedResult> {
+    const tokens = await inSpan(SPAN_NAMES.tokenize, () => this.runtime.tokenizer.tokenize(ctx.texts));
+    ctx.tokenCounts = tokens.map((t) => t.ids.length);
+    if (this.requestStages.length > 0) {
+      await inSpan(SPAN_NAMES.preProcess, async () => {
+        for (const stage of this.requestStages) await stage.beforeBatch(ctx);
+      }, { [ATTRIBUTES.stages]: this.requestStages.map((s) => s.name) });
     }
+    const timeoutMs = options.timeoutMs ?? this.config.batching.requestTimeoutMs;
+    // Queue wait, batch, inference and pooling spans come from the batcher (BatchTrace).
+    await submitPending(ctx, tokens, this.batcher, { deadline: ctx.startedAt + timeoutMs, signal: options.signal });
+    const vectors = await inSpan(SPAN_NAMES.postProcess, async () => {
+      for (const stage of this.resultStages) await stage.afterInference(ctx);
+      return ctx.outputs ?? ctx.vectors.map((values) => ({ values: values!, precision: 'fp32' as const }));
+    }, { [ATTRIBUTES.stages]: this.resultStages.map((s) => s.name) });
+    return { vectors, promptTokens: promptTokensOf(ctx) };
   }
 
   private report(requestId: string, priority: EmbedContext['priority'], count: number, promptTokens: number, startedAt: number, error?: EmbedlineError): void {
     const event = { requestId, priority, texts: count, promptTokens, latencyMs: Date.now() - startedAt, error };
     notifyObservers(this.observers, (o) => o.onRequest?.(event));
   }
+}
+
+function promptTokensOf(ctx: EmbedContext | undefined): number {
+  return ctx ? ctx.tokenCounts.reduce((sum, n) => sum + n, 0) : 0;
 }
 
 function assertTexts(texts: unknown): asserts texts is readonly string[] {

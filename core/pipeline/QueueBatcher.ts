@@ -6,6 +6,7 @@ import type { Batcher } from '../ports/Batcher.js';
 import { BATCH_SIZE_POLICY, type BatchShape, type BatchSizePolicy } from '../ports/BatchSizePolicy.js';
 import { DEVICE_SCHEDULER, type DeviceScheduler } from '../ports/DeviceScheduler.js';
 import { PIPELINE_OBSERVER, type PipelineObserver } from '../ports/PipelineObserver.js';
+import { BatchTrace } from './BatchTrace.js';
 import { notifyObservers } from './notifyObservers.js';
 import { PRIORITIES, type Priority, type WorkItem } from './types.js';
 
@@ -90,6 +91,8 @@ export class QueueBatcher implements Batcher {
       const waitedMs = Date.now() - this.oldestEnqueuedAt();
       if (this.queued < shape.maxBatchSize && waitedMs < shape.maxWaitMs) return this.wakeAfter(shape.maxWaitMs - waitedMs);
       const batch = this.takeBatch(shape);
+      // Also when texts leave the queue, so the gauge falls back to 0 when the service idles.
+      notifyObservers(this.observers, (o) => o.onQueueDepth?.(this.queued));
       if (batch.length > 0) this.dispatch(batch);
     }
   }
@@ -142,10 +145,12 @@ export class QueueBatcher implements Batcher {
     const rows = items.map((it) => it.ids);
     const seqLen = Math.max(...rows.map((r) => r.length));
     const realTokens = rows.reduce((sum, r) => sum + r.length, 0);
+    const traced = BatchTrace.start({ batchId, items, priority, seqLen, realTokens });
     this.scheduler
       .run({ id: batchId, variant: items[0]!.variant, rows, priority })
       .then(
         (outcome) => {
+          traced.succeeded(outcome);
           const dim = outcome.vectors.length / items.length;
           const info = { batchId, size: items.length, seqLen, device: outcome.device, queueWaitMs, inferMs: outcome.inferMs };
           items.forEach((item, row) => item.resolve(outcome.vectors.subarray(row * dim, (row + 1) * dim), info));
@@ -155,6 +160,7 @@ export class QueueBatcher implements Batcher {
         },
         (cause: unknown) => {
           const error = toEmbedlineError(cause, 'EMBEDLINE_INFERENCE');
+          traced.failed(error);
           notifyObservers(this.observers, (o) => o.onBatch?.({ size: items.length, seqLen, realTokens, queueWaitMs, inferMs: 0, device: 'none', queuedTexts: this.queued, batchId, priority, error }));
           if (items.length > 1 && error.code !== 'EMBEDLINE_SHUTTING_DOWN') {
             const half = Math.ceil(items.length / 2);

@@ -33,6 +33,7 @@ export async function submitPending(
       enqueuedAt,
       deadline: limits.deadline,
       requestId: ctx.requestId,
+      spanContext: ctx.spanContext,
       isCancelled: () => gaveUp,
       resolve: (vector) => resolve(vector),
       reject: (error) => reject(error),

@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import type { ModelVariant } from '../model/modelInfo.js';
 
 export const PRIORITIES = ['critical', 'normal', 'background'] as const;
@@ -40,6 +41,8 @@ export interface WorkItem {
   readonly enqueuedAt: number;
   readonly deadline: number;
   readonly requestId: string;
+  /** The request's span, so the batch that carries this text can point back to it (traces). */
+  readonly spanContext?: SpanContext | undefined;
   /** True once the caller gave up (timeout, abort); the batcher drops such items. */
   isCancelled(): boolean;
   resolve(vector: Float32Array, info: BatchInfo): void;

@@ -5,8 +5,13 @@ export interface DeviceStatus {
   readonly id: string;
   readonly kind: 'cpu' | 'webgpu' | 'cuda';
   readonly variant: string;
-  readonly state: 'ready' | 'busy' | 'quarantined';
+  /** `probing`: starting or running its warm-up batch; `unavailable`: auto-detected, could not start here. */
+  readonly state: 'ready' | 'busy' | 'quarantined' | 'probing' | 'unavailable';
   readonly queuedBatches: number;
+  /** Padded tokens assigned and not yet finished, where the scheduler tracks them. */
+  readonly queuedTokens?: number | undefined;
+  /** Measured throughput (padded tokens/s, smoothed), where the scheduler measures it. */
+  readonly tokensPerSecond?: number | undefined;
 }
 
 /**

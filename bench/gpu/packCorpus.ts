@@ -1,0 +1,34 @@
+/**
+ * `run-gpu-bench.sh pack` step: tokenizes real text (Debian package descriptions, the CPU
+ * bench's corpus) and embeds it with the fp32 export, for the GPU run to replay and check.
+ *
+ * Run: `node dist/bench/gpu/packCorpus.js <outDir> [--size 2000]`
+ */
+import { parseArgs } from 'node:util';
+import { buildCorpus, readCorpusTexts } from '../corpus/buildCorpus.js';
+import { DEFAULT_LIMITS, createEncoder, defaultEncoderOptions } from '../../core/encoder/createEncoder.js';
+import { loadConfig } from '../../core/config/loadConfig.js';
+import { modelStoreFor } from '../../core/model/modelSources.js';
+import { readModelInfo } from '../../core/model/modelInfo.js';
+import { catalogueEntry } from '../../core/model/ModelStore.js';
+import { writeTokenCorpus } from './tokenCorpus.js';
+
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { size: { type: 'string', default: '1000' } } });
+const outDir = positionals[0];
+if (!outDir) throw new Error('usage: packCorpus.js <outDir> [--size N]');
+
+const config = loadConfig(process.env);
+const { store, sources } = modelStoreFor(config);
+const model = await readModelInfo(await store.ensure(config.model.name, sources), catalogueEntry(config.model.name).maxSeqLength);
+const { file } = await buildCorpus({ size: Number(values.size), seed: 42 });
+const texts = await readCorpusTexts(file);
+const running = await createEncoder(model, { ...defaultEncoderOptions(), variant: 'fp32', limits: DEFAULT_LIMITS });
+try {
+  const tokens = await running.encoder.tokenizer.tokenize(texts);
+  const reference = await running.encoder.encode(texts);
+  const corpus = { source: file, maxTokens: running.encoder.tokenizer.maxTokens, dimensions: model.dimensions, ids: tokens.map((t) => Array.from(t.ids)) };
+  await writeTokenCorpus(outDir, corpus, reference);
+  process.stderr.write(`packed ${texts.length} texts (${tokens.reduce((n, t) => n + t.ids.length, 0)} word pieces) from ${file}\n`);
+} finally {
+  await running.close();
+}

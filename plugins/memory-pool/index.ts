@@ -1,0 +1,32 @@
+import { ContainerModule } from 'inversify';
+import type { PluginDefinition } from '../../core/plugin.js';
+import { METRICS_REGISTRY } from '../../core/ports/MetricsRegistry.js';
+import { MODEL_RUNTIME } from '../../core/ports/ModelRuntime.js';
+import { TENSOR_ALLOCATOR } from '../../core/ports/TensorAllocator.js';
+import { MEMORY_POOL_CONFIG, memoryPoolConfigSchema, type MemoryPoolConfig } from './config.js';
+import { MemoryPoolMetrics } from './MemoryPoolMetrics.js';
+import { PooledAllocator } from './PooledAllocator.js';
+
+export const manifest = {
+  name: 'memory-pool',
+  requires: [],
+  description: 'Reuses batch tensor buffers across batches, in capacity classes under a byte budget with LRU release.',
+} as const;
+
+/** Replaces the plain allocator with the pool and serves its metrics on /metrics. */
+export const memoryPoolModule = (config: MemoryPoolConfig): ContainerModule =>
+  new ContainerModule(({ bind, rebind }) => {
+    const metrics = new MemoryPoolMetrics();
+    bind(MEMORY_POOL_CONFIG).toConstantValue(config);
+    bind(METRICS_REGISTRY).toConstantValue(metrics.registry);
+    // The hidden size (for pre-allocated outputs) comes from the loaded model.
+    rebind(TENSOR_ALLOCATOR)
+      .toDynamicValue(async (ctx) => new PooledAllocator(config, metrics, (await ctx.getAsync(MODEL_RUNTIME)).model.dimensions))
+      .inSingletonScope();
+  });
+
+export const memoryPoolPlugin: PluginDefinition<MemoryPoolConfig> = {
+  manifest,
+  configSchema: memoryPoolConfigSchema,
+  module: memoryPoolModule,
+};

@@ -1,0 +1,65 @@
+import type { ServiceIdentifier } from 'inversify';
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+
+export const DEVICE_PROVIDERS = ['cpu', 'webgpu', 'cuda'] as const;
+export type DeviceProvider = (typeof DEVICE_PROVIDERS)[number];
+
+/** One device: an ONNX Runtime session with its own execution provider, on its own worker thread. */
+export const deviceSpecSchema = z.strictObject({
+  /** Becomes the `device` label of every metric, so letters, digits, `.`, `_` and `-` only. */
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-"'),
+  provider: z.enum(DEVICE_PROVIDERS),
+  /** ONNX Runtime intra-op threads for this session; CPU devices on one machine split its cores. */
+  intraOpThreads: positiveInt.max(256).default(1),
+  /** Model variant this device serves; defaults to `model.variant`. */
+  variant: z.enum(['fp32', 'int8', 'fp16']).optional(),
+});
+
+export type DeviceSpec = z.output<typeof deviceSpecSchema>;
+
+/**
+ * `pluginOptions.weighted-scheduler`. With no section: `devices: auto`, `strategy: weighted`.
+ * Enabled by `EMBEDDING_MULTI_GPU_ENABLED=true` or `plugins: [weighted-scheduler]`.
+ */
+export const weightedSchedulerConfigSchema = z
+  .strictObject({
+    /**
+     * `auto`: `encoder.workers` CPU sessions of `encoder.intraOpThreads` threads each, plus
+     * WebGPU and CUDA sessions where they start (probed; skipped cleanly where they cannot).
+     */
+    devices: z.union([z.literal('auto'), z.array(deviceSpecSchema).min(1)]).default('auto'),
+    /** `weighted`: earliest expected completion from measured speed; `round-robin`: in turn, ignoring speed. */
+    strategy: z.enum(['weighted', 'round-robin']).default('weighted'),
+    /** Weight of the newest batch in each device's tokens/s estimate (EWMA). */
+    speedSmoothing: z.number().gt(0).max(1).default(0.3),
+    /** Warm-up batch each device runs when it starts or comes back: `rows` copies of a short text, `runs` times (the last one is timed). */
+    probe: z.strictObject({ rows: positiveInt.max(256).default(8), runs: positiveInt.max(10).default(2) }).prefault({}),
+    quarantine: z
+      .strictObject({
+        /** First wait before a failed device is probed again; doubles on every failure after that. */
+        initialBackoffMs: positiveInt.default(1_000),
+        maxBackoffMs: positiveInt.default(60_000),
+        /** ONNX Runtime errors in a row that quarantine a device; a crashed thread does at once. */
+        afterConsecutiveErrors: positiveInt.default(3),
+      })
+      .prefault({}),
+    /** Runs a batch may have before it fails (the batcher then splits it to find a bad text). */
+    maxAttemptsPerBatch: positiveInt.max(16).default(3),
+  })
+  .superRefine((config, ctx) => {
+    if (config.quarantine.initialBackoffMs > config.quarantine.maxBackoffMs) {
+      ctx.addIssue({ code: 'custom', path: ['quarantine', 'initialBackoffMs'], message: `must not exceed quarantine.maxBackoffMs (${config.quarantine.maxBackoffMs})` });
+    }
+    if (config.devices === 'auto') return;
+    const seen = new Set<string>();
+    config.devices.forEach((device, index) => {
+      if (seen.has(device.id)) ctx.addIssue({ code: 'custom', path: ['devices', index, 'id'], message: `duplicate device id "${device.id}"` });
+      seen.add(device.id);
+    });
+  });
+
+export type WeightedSchedulerConfig = z.output<typeof weightedSchedulerConfigSchema>;
+
+export const WEIGHTED_SCHEDULER_CONFIG: ServiceIdentifier<WeightedSchedulerConfig> = Symbol.for('embedline.plugins.weightedScheduler.Config');

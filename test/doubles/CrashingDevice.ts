@@ -1,0 +1,40 @@
+import type { DeviceRun, InferenceDevice } from '../../plugins/weighted-scheduler/InferenceDevice.js';
+
+/**
+ * A real device whose worker thread is terminated while its `crashOnRun`-th run (warm-up runs
+ * included) is in flight: a device dying mid-batch, on cue, which a real device cannot be
+ * made to do at a chosen moment. The kill is real: the thread ends and its batch fails with
+ * EMBEDLINE_WORKER_CRASHED, exactly as when a session or driver takes the thread down.
+ */
+export class CrashingDevice implements InferenceDevice {
+  runs = 0;
+  crashes = 0;
+
+  constructor(private readonly inner: InferenceDevice, private readonly crashOnRun: number) {}
+
+  get spec(): InferenceDevice['spec'] {
+    return this.inner.spec;
+  }
+
+  run(rows: readonly Int32Array[]): Promise<DeviceRun> {
+    this.runs++;
+    const run = this.inner.run(rows);
+    if (this.runs === this.crashOnRun) {
+      this.crashes++;
+      void this.inner.terminate();
+    }
+    return run;
+  }
+
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+
+  terminate(): Promise<void> {
+    return this.inner.terminate();
+  }
+
+  stop(): Promise<void> {
+    return this.inner.stop();
+  }
+}

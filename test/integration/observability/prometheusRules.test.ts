@@ -1,0 +1,27 @@
+import { expect } from 'chai';
+import { dirname } from 'node:path';
+import { promtool } from './support/promtool.js';
+import { repoFile } from './support/repoFiles.js';
+
+describe('Prometheus SLO alert rules (config/prometheus)', () => {
+  it('pass promtool check rules', async () => {
+    const result = await promtool(['check', 'rules', repoFile('config/prometheus/alerts.yml')]);
+
+    expect(result.code, result.output).to.equal(0);
+  });
+
+  it('pass their promtool unit tests', async () => {
+    const tests = repoFile('config/prometheus/tests/slo_alerts_test.yml');
+
+    const result = await promtool(['test', 'rules', tests], { cwd: dirname(tests) });
+
+    expect(result.code, result.output).to.equal(0);
+    expect(result.output).to.contain('SUCCESS');
+  });
+
+  it('pass promtool check config in the local Prometheus setup', async () => {
+    const result = await promtool(['check', 'config', repoFile('config/prometheus/prometheus.yml')]);
+
+    expect(result.code, result.output).to.equal(0);
+  });
+});

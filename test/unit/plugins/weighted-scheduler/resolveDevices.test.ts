@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { configSchema } from '../../../../core/config/schema.js';
+import { weightedSchedulerConfigSchema } from '../../../../plugins/weighted-scheduler/config.js';
+import { resolveDevices } from '../../../../plugins/weighted-scheduler/resolveDevices.js';
+
+const embedline = configSchema.parse({ model: { variant: 'int8' }, encoder: { workers: 2, intraOpThreads: 3 } });
+
+describe('resolveDevices', () => {
+  it('splits the CPU into encoder.workers sessions of encoder.intraOpThreads threads when devices is auto', () => {
+    const devices = resolveDevices(weightedSchedulerConfigSchema.parse({}), embedline, { webgpu: false, cuda: false });
+
+    expect(devices).to.deep.equal([
+      { id: 'cpu-0', provider: 'cpu', intraOpThreads: 3, variant: 'int8', detected: true },
+      { id: 'cpu-1', provider: 'cpu', intraOpThreads: 3, variant: 'int8', detected: true },
+    ]);
+  });
+
+  it('adds a WebGPU and a CUDA session to auto when the install has those providers', () => {
+    const devices = resolveDevices(weightedSchedulerConfigSchema.parse({}), embedline, { webgpu: true, cuda: true });
+
+    expect(devices.map((d) => `${d.id}:${d.provider}:${d.detected}`)).to.deep.equal(['cpu-0:cpu:true', 'cpu-1:cpu:true', 'webgpu-0:webgpu:true', 'cuda-0:cuda:true']);
+  });
+
+  it('takes a configured list as given, filling in the model variant and one thread', () => {
+    const config = weightedSchedulerConfigSchema.parse({ devices: [{ id: 'big', provider: 'cpu', intraOpThreads: 2 }, { id: 'gpu', provider: 'cuda', variant: 'fp32' }] });
+
+    const devices = resolveDevices(config, embedline, { webgpu: true, cuda: true });
+
+    expect(devices).to.deep.equal([
+      { id: 'big', provider: 'cpu', intraOpThreads: 2, variant: 'int8', detected: false },
+      { id: 'gpu', provider: 'cuda', intraOpThreads: 1, variant: 'fp32', detected: false },
+    ]);
+  });
+});
+
+describe('weightedSchedulerConfigSchema', () => {
+  it('defaults to auto devices, the weighted strategy and a one-second first backoff', () => {
+    const config = weightedSchedulerConfigSchema.parse({});
+
+    expect(config).to.deep.include({ devices: 'auto', strategy: 'weighted', maxAttemptsPerBatch: 3 });
+    expect(config.quarantine).to.deep.equal({ initialBackoffMs: 1000, maxBackoffMs: 60_000, afterConsecutiveErrors: 3 });
+  });
+
+  it('rejects two devices with the same id, naming the second', () => {
+    const result = weightedSchedulerConfigSchema.safeParse({ devices: [{ id: 'a', provider: 'cpu' }, { id: 'a', provider: 'webgpu' }] });
+
+    expect(result.success).to.equal(false);
+    expect(result.error?.issues.map((i) => i.path.join('.'))).to.deep.equal(['devices.1.id']);
+  });
+
+  it('rejects a device id that would not make a clean metric label', () => {
+    expect(weightedSchedulerConfigSchema.safeParse({ devices: [{ id: 'gpu 0', provider: 'cuda' }] }).success).to.equal(false);
+  });
+
+  it('rejects a first backoff longer than the cap', () => {
+    const result = weightedSchedulerConfigSchema.safeParse({ quarantine: { initialBackoffMs: 10_000, maxBackoffMs: 1000 } });
+
+    expect(result.error?.issues.map((i) => i.path.join('.'))).to.deep.equal(['quarantine.initialBackoffMs']);
+  });
+});
