@@ -3,7 +3,7 @@ import { EmbedlineError } from '../errors.js';
 import type { BatchBuffers } from '../ports/TensorAllocator.js';
 import type { PackedBatch } from './packBatch.js';
 import { sessionStartError } from './sessionStartError.js';
-import { transferList, type BatchTimings, type RunBatchMessage, type WorkerInit, type WorkerReply } from './workerProtocol.js';
+import { transferList, type BatchTimings, type ExitMessage, type RunBatchMessage, type WorkerInit, type WorkerReply } from './workerProtocol.js';
 
 export interface BatchOutput {
   readonly vectors: Float32Array;
@@ -78,10 +78,18 @@ export class WorkerPool {
    * Ends one worker thread as if it had crashed: its batch fails with EMBEDLINE_WORKER_CRASHED
    * and a replacement starts. For fault drills, and to recycle a session that misbehaves.
    */
+  /**
+   * Ends one worker thread as a crash would: the batch it holds (or is handed before the exit
+   * is processed) fails with EMBEDLINE_WORKER_CRASHED and the slot is refilled. The thread exits
+   * between batches, since terminating it inside a native `session.run` can abort the process.
+   */
   async terminateWorker(index: number): Promise<void> {
     const slot = this.slots[index];
     if (!slot) throw new RangeError(`no worker ${index}; the pool has ${this.slots.length}`);
-    await slot.worker.terminate();
+    const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
+    const message: ExitMessage = { type: 'exit' };
+    slot.worker.postMessage(message);
+    await exited;
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { meanPoolNormalize } from './meanPool.js';
 import { toSessionOptions } from './sessionTuning.js';
-import { transferList, type RunBatchMessage, type WorkerInit, type WorkerReply } from './workerProtocol.js';
+import { transferList, type ExitMessage, type RunBatchMessage, type WorkerInit, type WorkerReply } from './workerProtocol.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   const outputName = session.outputNames.includes('last_hidden_state') ? 'last_hidden_state' : session.outputNames[0]!;
   reply({ type: 'ready' });
 
-  port.on('message', async (message: RunBatchMessage) => {
+  port.on('message', async (message: RunBatchMessage | ExitMessage) => {
+    if (message.type === 'exit') process.exit(1);
     const { buffers, rows, seqLen } = message;
     try {
       const cells = rows * seqLen;

@@ -9,6 +9,15 @@ export interface WorkerInit {
 }
 
 /** One packed batch; its buffers are transferred to the worker and transferred back. */
+/**
+ * Asks the worker to end its thread. It is handled between batches, never during a native
+ * `session.run`: `Worker.terminate()` in the middle of one can abort the whole process
+ * ("terminate called after throwing Napi::Error"), seen with onnxruntime-node 1.30.
+ */
+export interface ExitMessage {
+  readonly type: 'exit';
+}
+
 export interface RunBatchMessage {
   readonly type: 'run';
   readonly jobId: number;

@@ -1,8 +1,8 @@
 import type { DeviceRun, InferenceDevice } from '../../plugins/weighted-scheduler/InferenceDevice.js';
 
 /**
- * A real device whose worker thread is terminated while its `crashOnRun`-th run (warm-up runs
- * included) is in flight: a device dying mid-batch, on cue, which a real device cannot be
+ * A real device whose worker thread exits while its `crashOnRun`-th run (warm-up runs
+ * included) is assigned to it: a device dying mid-batch, on cue, which a real device cannot be
  * made to do at a chosen moment. The kill is real: the thread ends and its batch fails with
  * EMBEDLINE_WORKER_CRASHED, exactly as when a session or driver takes the thread down.
  */
@@ -18,12 +18,12 @@ export class CrashingDevice implements InferenceDevice {
 
   run(rows: readonly Int32Array[]): Promise<DeviceRun> {
     this.runs++;
-    const run = this.inner.run(rows);
     if (this.runs === this.crashOnRun) {
+      // The exit request reaches the thread ahead of this batch, so the thread dies holding it.
       this.crashes++;
       void this.inner.terminate();
     }
-    return run;
+    return this.inner.run(rows);
   }
 
   start(): Promise<void> {

@@ -78,8 +78,10 @@ describe('memory-pool plugin on the real model', () => {
     const rows = [Int32Array.of(101, 7592, 2088, 102)];
     const run = () => workers.run(() => packBatch(rows, pool), (buffers) => pool.release(buffers));
     try {
+      // The exit request is queued ahead of the batch, so the thread dies holding it.
+      const dying = workers.terminateWorker(0);
       const killed = run();
-      await workers.terminateWorker(0);
+      await dying;
       const error = await killed.catch((e: unknown) => e);
 
       expect((error as EmbedlineError).code).to.equal('EMBEDLINE_WORKER_CRASHED');
