@@ -75,10 +75,6 @@ export class WorkerPool {
   }
 
   /**
-   * Ends one worker thread as if it had crashed: its batch fails with EMBEDLINE_WORKER_CRASHED
-   * and a replacement starts. For fault drills, and to recycle a session that misbehaves.
-   */
-  /**
    * Ends one worker thread as a crash would: the batch it holds (or is handed before the exit
    * is processed) fails with EMBEDLINE_WORKER_CRASHED and the slot is refilled. The thread exits
    * between batches, since terminating it inside a native `session.run` can abort the process.

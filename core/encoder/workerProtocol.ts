@@ -8,7 +8,6 @@ export interface WorkerInit {
   readonly dimensions: number;
 }
 
-/** One packed batch; its buffers are transferred to the worker and transferred back. */
 /**
  * Asks the worker to end its thread. It is handled between batches, never during a native
  * `session.run`: `Worker.terminate()` in the middle of one can abort the whole process
@@ -18,6 +17,7 @@ export interface ExitMessage {
   readonly type: 'exit';
 }
 
+/** One packed batch; its buffers are transferred to the worker and transferred back. */
 export interface RunBatchMessage {
   readonly type: 'run';
   readonly jobId: number;

@@ -44,6 +44,8 @@ export class DeviceLane implements DeviceLoad {
   private everReady = false;
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The start-and-probe in progress, if any: close() lets it finish rather than stop a thread inside session.run. */
+  private starting: Promise<boolean> | undefined;
   private readonly speed: SpeedEstimate;
   private readonly backoff: Backoff;
 
@@ -69,7 +71,12 @@ export class DeviceLane implements DeviceLoad {
   }
 
   /** Starts the session and times the warm-up batch; resolves whether the lane is now ready. */
-  async bringUp(): Promise<boolean> {
+  bringUp(): Promise<boolean> {
+    this.starting = this.startAndProbe().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async startAndProbe(): Promise<boolean> {
     this.state = 'probing';
     try {
       await this.device.start();
@@ -83,7 +90,6 @@ export class DeviceLane implements DeviceLoad {
       return false;
     }
     if (this.closed) {
-      // Closed while starting: close() found no session to stop, so stop this one.
       await this.device.stop();
       return false;
     }
@@ -108,6 +114,8 @@ export class DeviceLane implements DeviceLoad {
     this.closed = true;
     clearTimeout(this.retryTimer);
     const orphans = this.takeWaiting();
+    // A probe still running stops the device itself once it sees `closed`.
+    await this.starting;
     await this.device.stop();
     return orphans;
   }

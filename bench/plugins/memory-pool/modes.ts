@@ -13,6 +13,8 @@ export type MemoryPoolMode = keyof typeof MEMORY_POOL_MODES;
 export interface TrialPass {
   readonly seconds: number;
   readonly workerGcMs: number;
+  /** Share of the CPUs other processes used during this pass. */
+  readonly foreignCpu: number;
   readonly mainGc: { readonly count: number; readonly totalMs: number; readonly maxMs: number };
   readonly acquireNs: readonly number[];
   readonly meanFragmentation: number;
@@ -27,6 +29,8 @@ export interface TrialResult {
   readonly texts: number;
   readonly batches: number;
   readonly passes: readonly TrialPass[];
+  /** Passes thrown away because other processes took more than 5% of the CPUs. */
+  readonly redonePasses: number;
   readonly maxRssBytes: number;
   readonly poolStats: PoolStats | undefined;
 }

@@ -6,7 +6,7 @@
  * Prints markdown tables; writes `<cacheDir>/bench/memory-pool-<time>.json` and `-latest.json`.
  *
  * Run (after `npx tsc -p .`): `node dist/bench/plugins/memory-pool/runMemoryPoolBench.js
- *   [--size 1000] [--seed 42] [--rounds 3] [--passes 2] [--repeat 50] [--quiet-wait 300]`
+ *   [--size 512] [--seed 42] [--rounds 3] [--passes 2] [--repeat 50] [--quiet-wait 300]`
  */
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -28,7 +28,7 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      size: { type: 'string', default: '1000' },
+      size: { type: 'string', default: '512' },
       seed: { type: 'string', default: '42' },
       rounds: { type: 'string', default: '3' },
       passes: { type: 'string', default: '2' },

@@ -44,7 +44,9 @@ export function summarizeInference(mode: MemoryPoolMode, trials: readonly { resu
       hitRate: stats ? stats.hits / (stats.hits + stats.misses) : NaN,
     };
   });
-  return { mode, trials: trials.length, foreignCpuMax: Math.max(...trials.map((t) => t.foreign)), ...medianOf(perTrial) };
+  const keptForeign = trials.flatMap(({ result }) => result.passes.map((p) => p.foreignCpu));
+  const redone = trials.reduce((sum, { result }) => sum + result.redonePasses, 0);
+  return { mode, trials: trials.length, foreignCpuMax: Math.max(...keptForeign), redonePasses: redone, ...medianOf(perTrial) };
 }
 
 export type ReplaySummary = ReturnType<typeof summarizeReplay>;
@@ -66,13 +68,13 @@ export function summarizeReplay(mode: MemoryPoolMode, results: readonly ReplayRe
 
 export function renderInferenceTable(rows: readonly InferenceSummary[]): string {
   const lines = [
-    '| mode | sentences/s | acquire µs/batch mean / p50 / p99 | main-thread GC ms/pass (pauses) | worker GC ms/pass | fragmentation | held − needed MiB (mean) | peak held MiB | peak RSS MiB | pool hit rate | others\' CPU (max) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| mode | sentences/s | acquire µs/batch mean / p50 / p99 | main-thread GC ms/pass (pauses) | worker GC ms/pass | fragmentation | held − needed MiB (mean) | peak held MiB | peak RSS MiB | pool hit rate | others\' CPU, kept passes (max) | passes redone |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     const hit = Number.isNaN(r.hitRate) ? '—' : `${f(r.hitRate * 100)}%`;
     lines.push(
-      `| ${r.mode} | ${f(r.sentencesPerSecond)} | ${f(r.acquireMeanUs)} / ${f(r.acquireP50Us)} / ${f(r.acquireP99Us)} | ${f(r.mainGcMs)} (${f(r.mainGcCount)}) | ${f(r.workerGcMs)} | ${f(r.fragmentation * 100)}% | ${f(r.wastedMiB, 2)} | ${f(r.peakHeldMiB, 2)} | ${f(r.maxRssMiB, 0)} | ${hit} | ${f(r.foreignCpuMax * 100, 0)}% |`,
+      `| ${r.mode} | ${f(r.sentencesPerSecond)} | ${f(r.acquireMeanUs)} / ${f(r.acquireP50Us)} / ${f(r.acquireP99Us)} | ${f(r.mainGcMs)} (${f(r.mainGcCount)}) | ${f(r.workerGcMs)} | ${f(r.fragmentation * 100)}% | ${f(r.wastedMiB, 2)} | ${f(r.peakHeldMiB, 2)} | ${f(r.maxRssMiB, 0)} | ${hit} | ${f(r.foreignCpuMax * 100, 0)}% | ${r.redonePasses} |`,
     );
   }
   return lines.join('\n');

@@ -19,6 +19,9 @@ import { SCENARIOS, STRATEGIES, type Scenario } from './scenarios.js';
 import { runSchedulerTrial, type TrialResult } from './schedulerTrial.js';
 
 const QUIET_THRESHOLD = 0.1;
+/** A trial during which others took more of the CPUs than this is run again. */
+const NOISY_TRIAL = 0.05;
+const MAX_ATTEMPTS = 4;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -35,16 +38,15 @@ async function main(): Promise<void> {
   const cacheDir = loadConfig(process.env).cacheDir;
   const texts = await readCorpusTexts((await buildCorpus({ size: Number(values.size), seed: Number(values.seed) })).file);
   const scenarios = SCENARIOS.filter((s) => !values.only || values.only.split(',').includes(s.id));
-  const results: (TrialResult & { foreignCpu: number })[] = [];
+  const results: (TrialResult & { foreignCpu: number; attempts: number })[] = [];
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const scenario of scenarios) {
       for (const strategy of round % 2 === 0 ? STRATEGIES : [...STRATEGIES].reverse()) {
-        await waitForQuiet(QUIET_THRESHOLD, Number(values['quiet-wait']) * 1000, log);
         log(`round ${round + 1}/${values.rounds}: ${scenario.id}, ${strategy}`);
-        const meter = startCpuMeter();
-        const result = await runSchedulerTrial(scenario, strategy, { cacheDir, texts, maxBatchSize: Number(values['max-batch']) });
-        results.push({ ...result, foreignCpu: meter.foreignShare() });
-        log(`  makespan ${result.makespanS.toFixed(1)} s, p95 wait ${result.waitP95Ms.toFixed(0)} ms`);
+        const trial = () => runSchedulerTrial(scenario, strategy, { cacheDir, texts, maxBatchSize: Number(values['max-batch']) });
+        const result = await quietestOf(trial, () => waitForQuiet(QUIET_THRESHOLD, Number(values['quiet-wait']) * 1000, log));
+        results.push(result);
+        log(`  makespan ${result.makespanS.toFixed(1)} s, p95 wait ${result.waitP95Ms.toFixed(0)} ms, others used ${(result.foreignCpu * 100).toFixed(0)}% (attempt ${result.attempts})`);
       }
     }
   }
@@ -58,6 +60,22 @@ async function main(): Promise<void> {
   await writeFile(join(benchDir, 'weighted-scheduler-latest.json'), json);
 }
 
+/**
+ * Runs a trial until other processes took at most 5% of the CPUs during it, at most
+ * MAX_ATTEMPTS times, and keeps the least disturbed attempt.
+ */
+async function quietestOf(trial: () => Promise<TrialResult>, settle: () => Promise<unknown>): Promise<TrialResult & { foreignCpu: number; attempts: number }> {
+  let best: (TrialResult & { foreignCpu: number; attempts: number }) | undefined;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS && (best === undefined || best.foreignCpu > NOISY_TRIAL); attempt++) {
+    await settle();
+    const meter = startCpuMeter();
+    const result = await trial();
+    const foreignCpu = meter.foreignShare();
+    if (best === undefined || foreignCpu < best.foreignCpu) best = { ...result, foreignCpu, attempts: attempt };
+  }
+  return best!;
+}
+
 /** Medians over rounds per strategy, and weighted's change against round-robin. */
 function renderScenario(scenario: Scenario, results: readonly (TrialResult & { foreignCpu: number })[]): string {
   const med = (strategy: string, key: keyof TrialResult): number => summarizeRuns(results.filter((r) => r.strategy === strategy).map((r) => r[key] as number)).median;
@@ -66,9 +84,9 @@ function renderScenario(scenario: Scenario, results: readonly (TrialResult & { f
   const [w, rr] = [row('weighted'), row('round-robin')];
   const change = w.map((v, i) => `${(((v - rr[i]!) / rr[i]!) * 100).toFixed(0)}%`);
   const fmt = (v: number[]): string => [v[0]!.toFixed(1), v[1]!.toFixed(0), v[2]!.toFixed(0), v[3]!.toFixed(0), `${(v[4]! * 100).toFixed(0)}%`, `${(v[5]! * 100).toFixed(0)}%`, `${(v[6]! * 100).toFixed(0)}%`].join(' | ');
-  const foreign = Math.max(...results.map((r) => r.foreignCpu));
+  const foreign = results.map((r) => `${(r.foreignCpu * 100).toFixed(0)}%`).join(', ');
   return [
-    `**${scenario.id}**: ${scenario.description}. Medians of ${results.length / 2} rounds; others used up to ${(foreign * 100).toFixed(0)}% of the CPUs.`,
+    `**${scenario.id}**: ${scenario.description}. Medians of ${results.length / 2} rounds; others' share of the CPUs in the kept trials: ${foreign}.`,
     '',
     '| strategy | makespan s | text queue wait p50 ms | p95 ms | request latency p95 ms | utilisation | finish gap | slow device token share |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -53,7 +53,7 @@ describe('weighted-scheduler plugin on the real model', () => {
   /** Many concurrent requests over the varied sentences; fails on any wrong or missing vector. */
   async function embedAllAndCheck(runtime: EmbedlineRuntime, requests = 150): Promise<void> {
     const batches = Array.from({ length: requests }, (_, r) => Array.from({ length: 1 + (r % 3) }, (_, k) => texts[(r * 7 + k * 13) % texts.length]!));
-    const results = await Promise.all(batches.map((batch) => runtime.pipeline.embed(batch)));
+    const results = await Promise.all(batches.map((batch) => runtime.pipeline.embed(batch, { timeoutMs: 600_000 })));
     results.forEach((result, r) => result.vectors.forEach((v, k) => expect(maxAbsDiff(v.values, reference.get(batches[r]![k]!)!), `request ${r} text ${k}`).to.be.at.most(1e-5)));
   }
 
