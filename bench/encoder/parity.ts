@@ -1,3 +1,5 @@
+import { cosine } from '../../core/vectorMath.js';
+
 /**
  * Do two systems produce the same embeddings? Cosine per text, over the texts neither truncates
  * (embedline stops at 256 word pieces, transformers.js and FastEmbed at 512), and over all.
@@ -29,16 +31,4 @@ export function compareVectors(ours: readonly Float32Array[], reference: readonl
     minCosine = Math.min(minCosine, c);
   });
   return { compared, minCosine, meanCosine: sum / compared, minCosineAll };
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
 }

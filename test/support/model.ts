@@ -23,20 +23,4 @@ export async function startRealEncoder(overrides: Partial<EncoderOptions> = {}):
   return createEncoder(await realModel(), { variant: 'fp32', workers: 2, tuning: { intraOpThreads: 1 }, limits: DEFAULT_LIMITS, ...overrides });
 }
 
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-}
-
-export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
+export { cosine, maxAbsDiff } from '../../core/vectorMath.js';
