@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../core/config/loadConfig.js';
 import { EmbedlineError } from '../../core/errors.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
+import { startTracing, type Tracing } from '../otel/startTracing.js';
 import { jsonLog } from '../sqs/jsonLog.js';
 import { startWorker, type RunningWorker } from '../sqs/worker/startWorker.js';
 import { EXIT } from './exitCodes.js';
@@ -33,6 +34,7 @@ export function registerWorkerCommand(program: Command): void {
       const drainMs = grace - Math.min(2_000, Math.floor(grace / 10));
       let signalled: NodeJS.Signals | undefined;
       let worker: RunningWorker | undefined;
+      let tracing: Tracing | undefined;
       const stop = async (signal: NodeJS.Signals): Promise<void> => {
         if (signalled) return;
         signalled = signal;
@@ -46,10 +48,13 @@ export function registerWorkerCommand(program: Command): void {
         log.info('worker.stopping', { signal, drainMs });
         const report = await worker.stop(drainMs);
         log.info('worker.stopped', { signal, ...report, durationMs: Date.now() - startedAt });
+        await tracing?.shutdown().catch((error: unknown) => log.warn('tracing.flush_failed', { error: String(error) }));
         process.exit(report.abandoned === 0 ? EXIT.ok : EXIT.failure);
       };
       process.once('SIGTERM', () => void stop('SIGTERM'));
       process.once('SIGINT', () => void stop('SIGINT'));
+      // Before the runtime, so the first message is traced; a no-op with `tracing.exporter: none`.
+      tracing = startTracing(config.tracing);
       worker = await startWorker(config, PLUGIN_CATALOGUE, { queueUrl, metricsPort }, log);
       if (signalled) {
         const signal = signalled;

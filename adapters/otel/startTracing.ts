@@ -10,11 +10,13 @@ import { spanProcessorsFor } from './spanProcessors.js';
 export interface Tracing {
   /** False when no processor was configured: the SDK was not registered and spans stay no-ops. */
   readonly enabled: boolean;
+  /** Sends the spans finished so far; a Lambda calls it before returning, since it may be frozen after. */
+  flush(): Promise<void>;
   /** Flushes pending spans and unregisters the SDK, so a later `startTracing` can register again. */
   shutdown(): Promise<void>;
 }
 
-const DISABLED: Tracing = { enabled: false, shutdown: async () => {} };
+const DISABLED: Tracing = { enabled: false, flush: async () => {}, shutdown: async () => {} };
 
 /**
  * Registers the OpenTelemetry SDK globally, so the spans core creates through
@@ -42,6 +44,7 @@ export function startTracing(tracing: EmbedlineConfig['tracing'], options: { ext
   provider.register();
   return {
     enabled: true,
+    flush: () => provider.forceFlush(),
     shutdown: async () => {
       await provider.shutdown();
       trace.disable();

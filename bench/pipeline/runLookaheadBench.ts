@@ -1,9 +1,14 @@
 /**
- * Pipeline batching benchmark: many concurrent small requests of real mixed-length text, with
- * the batcher in plain FIFO order (lookahead 1) vs filling batches with texts of similar length
- * (lookahead 8, the default). Reports texts/s and the padded share of tokens. Run:
- * `npm run bench:batching`.
+ * Pipeline batching benchmark: many concurrent small requests (1–5 texts each) of real
+ * mixed-length text through the whole pipeline, for each batcher setting asked for. Reports
+ * texts/s and the padded share of the tokens sent to inference.
+ *
+ * Run: `npm run bench:batching` or
+ * `node dist/bench/pipeline/runLookaheadBench.js [--texts 2000] [--runs 3] [--settings 1x64,8x64,8x16]`
+ * where a setting is `<lookahead>x<maxBatchSize>[p<maxPaddingRatio>]` (lookahead 1 = plain FIFO;
+ * no p = no padding limit).
  */
+import { parseArgs } from 'node:util';
 import { configSchema } from '../../core/config/schema.js';
 import { loadConfig } from '../../core/config/loadConfig.js';
 import { startEmbedline } from '../../core/runtime.js';
@@ -12,40 +17,81 @@ import { observerModule } from '../../adapters/prometheus/observerModule.js';
 import { corpusTexts } from '../support/corpusTexts.js';
 import { median } from '../support/stats.js';
 
-const TEXTS = Number(process.env.BENCH_TEXTS ?? 3000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+interface Setting {
+  lookahead: number;
+  maxBatchSize: number;
+  maxPaddingRatio: number;
+}
 
-async function run(lookahead: number, texts: string[]): Promise<{ textsPerSec: number; padding: number }> {
+interface RunResult {
+  textsPerSec: number;
+  padding: number;
+  meanBatch: number;
+}
+
+function parseSetting(text: string): Setting {
+  const match = /^(\d+)x(\d+)(?:p([\d.]+))?$/.exec(text);
+  if (!match) throw new Error(`A setting is <lookahead>x<maxBatchSize>[p<maxPaddingRatio>], e.g. 8x16p0.1; got "${text}".`);
+  return { lookahead: Number(match[1]), maxBatchSize: Number(match[2]), maxPaddingRatio: Number(match[3] ?? 1) };
+}
+
+/** Requests of 1–5 texts in a fixed pattern, so every setting sees the same load. */
+function toRequests(texts: readonly string[]): string[][] {
+  const requests: string[][] = [];
+  for (let i = 0, r = 0; i < texts.length; r++) {
+    const n = 1 + (r % 5);
+    requests.push(texts.slice(i, i + n));
+    i += n;
+  }
+  return requests;
+}
+
+async function run(setting: Setting, texts: readonly string[]): Promise<RunResult> {
   let real = 0;
   let padded = 0;
-  const config = configSchema.parse({ cacheDir: loadConfig(process.env).cacheDir, batching: { lookahead, maxQueuedTexts: 100_000, requestTimeoutMs: 600_000 } });
+  let batches = 0;
+  const config = configSchema.parse({
+    cacheDir: loadConfig(process.env).cacheDir,
+    batching: { ...setting, maxQueuedTexts: 100_000, requestTimeoutMs: 600_000 },
+  });
   const runtime = await startEmbedline(Object.freeze(config), PLUGIN_CATALOGUE, [
-    observerModule({ onBatch: (b) => ((real += b.realTokens), (padded += b.size * b.seqLen)) }),
+    observerModule({ onBatch: (b) => ((real += b.realTokens), (padded += b.size * b.seqLen), batches++) }),
   ]);
   try {
-    await runtime.pipeline.embed(texts.slice(0, 64));
-    real = padded = 0;
-    const requests: string[][] = [];
-    for (let i = 0, r = 0; i < texts.length; r++) {
-      const n = 1 + (r % 5);
-      requests.push(texts.slice(i, i + n));
-      i += n;
-    }
+    await runtime.pipeline.embed(texts.slice(0, 64)); // warm-up: sessions and arenas
+    real = padded = batches = 0;
     const started = performance.now();
-    await Promise.all(requests.map((request) => runtime.pipeline.embed(request)));
+    await Promise.all(toRequests(texts).map((request) => runtime.pipeline.embed(request)));
     const seconds = (performance.now() - started) / 1000;
-    return { textsPerSec: texts.length / seconds, padding: 1 - real / padded };
+    return { textsPerSec: texts.length / seconds, padding: 1 - real / padded, meanBatch: texts.length / batches };
   } finally {
     await runtime.close();
   }
 }
 
-const texts = await corpusTexts(TEXTS);
-console.log(`${texts.length} corpus texts as ${Math.round(texts.length / 3)} concurrent requests of 1–5 texts, ${RUNS} runs each\n`);
-console.log('| batcher | texts/s median [min–max] | padded tokens |\n| --- | --- | --- |');
-for (const [name, lookahead] of [['FIFO (lookahead 1)', 1], ['length-aware (lookahead 8, default)', 8]] as const) {
-  const results = [];
-  for (let i = 0; i < RUNS; i++) results.push(await run(lookahead, texts));
+const { values } = parseArgs({
+  options: {
+    texts: { type: 'string', default: '2000' },
+    runs: { type: 'string', default: '3' },
+    settings: { type: 'string', default: '1x64,8x64,8x16,8x16p0.05,8x8p0.05,1x1' },
+  },
+});
+const settings = values.settings.split(',').map(parseSetting);
+const runs = Number(values.runs);
+const texts = await corpusTexts(Number(values.texts));
+console.log(`${texts.length} corpus texts as ${toRequests(texts).length} concurrent requests of 1–5 texts, ${runs} runs each\n`);
+console.log('| lookahead | maxBatchSize | maxPaddingRatio | texts/s median [min–max] | padded tokens | mean batch |\n| --- | --- | --- | --- | --- | --- |');
+for (const setting of settings) {
+  const results: RunResult[] = [];
+  for (let i = 0; i < runs; i++) results.push(await run(setting, texts));
   const rates = results.map((r) => r.textsPerSec);
-  console.log(`| ${name} | ${median(rates).toFixed(0)} [${Math.min(...rates).toFixed(0)}–${Math.max(...rates).toFixed(0)}] | ${(100 * median(results.map((r) => r.padding))).toFixed(1)}% |`);
+  const cells = [
+    setting.lookahead === 1 ? '1 (FIFO)' : String(setting.lookahead),
+    String(setting.maxBatchSize),
+    setting.maxPaddingRatio >= 1 ? 'none' : String(setting.maxPaddingRatio),
+    `${median(rates).toFixed(0)} [${Math.min(...rates).toFixed(0)}–${Math.max(...rates).toFixed(0)}]`,
+    `${(100 * median(results.map((r) => r.padding))).toFixed(1)}%`,
+    median(results.map((r) => r.meanBatch)).toFixed(1),
+  ];
+  console.log(`| ${cells.join(' | ')} |`);
 }

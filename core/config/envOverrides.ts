@@ -24,6 +24,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; p
   EMBEDLINE_INTRA_OP_THREADS: { path: ['encoder', 'intraOpThreads'], parse: int },
   EMBEDLINE_INTER_OP_THREADS: { path: ['encoder', 'interOpThreads'], parse: int },
   EMBEDLINE_GRAPH_OPTIMIZATION: { path: ['encoder', 'graphOptimizationLevel'], parse: str },
+  EMBEDLINE_EXECUTION_PROVIDERS: { path: ['encoder', 'executionProviders'], parse: list },
   EMBEDLINE_CPU_MEM_ARENA: { path: ['encoder', 'enableCpuMemArena'], parse: bool },
   EMBEDLINE_MEM_PATTERN: { path: ['encoder', 'enableMemPattern'], parse: bool },
   EMBEDLINE_MAX_BATCH_SIZE: { path: ['batching', 'maxBatchSize'], parse: int },
@@ -31,6 +32,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; p
   EMBEDLINE_MAX_WAIT_MS: { path: ['batching', 'maxWaitMs'], parse: num },
   EMBEDLINE_MAX_QUEUED_TEXTS: { path: ['batching', 'maxQueuedTexts'], parse: int },
   EMBEDLINE_BATCH_LOOKAHEAD: { path: ['batching', 'lookahead'], parse: int },
+  EMBEDLINE_MAX_PADDING_RATIO: { path: ['batching', 'maxPaddingRatio'], parse: num },
   EMBEDLINE_REQUEST_TIMEOUT_MS: { path: ['batching', 'requestTimeoutMs'], parse: int },
   EMBEDLINE_HOST: { path: ['http', 'host'], parse: str },
   EMBEDLINE_PORT: { path: ['http', 'port'], parse: int },
@@ -61,6 +63,10 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; p
   EMBEDLINE_S3_REGION: { path: ['sink', 's3', 'region'], parse: str },
   EMBEDLINE_S3_FORCE_PATH_STYLE: { path: ['sink', 's3', 'forcePathStyle'], parse: bool },
   EMBEDLINE_RESULTS_QUEUE_URL: { path: ['sink', 'resultsQueueUrl'], parse: str },
+  EMBEDLINE_TRACING_EXPORTER: { path: ['tracing', 'exporter'], parse: str },
+  EMBEDLINE_TRACING_ENDPOINT: { path: ['tracing', 'endpoint'], parse: str },
+  EMBEDLINE_TRACING_SERVICE_NAME: { path: ['tracing', 'serviceName'], parse: str },
+  EMBEDLINE_TRACING_SAMPLE_RATIO: { path: ['tracing', 'sampleRatio'], parse: num },
 };
 
 /** The seed's feature switches: a truthy value enables the plugin, a falsy one disables it. */

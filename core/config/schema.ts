@@ -38,14 +38,17 @@ export const configSchema = z.strictObject({
         enableCpuMemArena: z.boolean().default(true),
         enableMemPattern: z.boolean().default(true),
         allowSpinning: z.boolean().default(false),
-        /** Rows per inference batch and padded tokens (rows × longest row) per batch. */
-        maxBatchSize: positiveInt.max(4096).default(64),
-        maxBatchTokens: positiveInt.default(8192),
+        /**
+         * ONNX Runtime execution providers for the default device's sessions, in preference order
+         * (docs/gpu.md). An accelerator that cannot start fails with EMBEDLINE_DEVICE_UNAVAILABLE
+         * rather than silently running on the CPU.
+         */
+        executionProviders: z.array(z.enum(['cpu', 'webgpu', 'cuda'])).min(1).default(['cpu']),
       })
       .prefault({}),
     batching: z.strictObject({
         /** Requests are coalesced until this many texts, this many tokens, or maxWaitMs. */
-        maxBatchSize: positiveInt.max(4096).default(64),
+        maxBatchSize: positiveInt.max(4096).default(16),
         maxBatchTokens: positiveInt.default(8192),
         maxWaitMs: z.number().min(0).max(10_000).default(2),
         maxQueuedTexts: positiveInt.default(20_000),
@@ -54,6 +57,8 @@ export const configSchema = z.strictObject({
         starvationLimit: positiveInt.default(4),
         /** Texts of similar length are sought among the next lookahead × maxBatchSize queued; 1 = plain FIFO. */
         lookahead: positiveInt.max(64).default(8),
+        /** A batch stops growing before padding would exceed this share of its tokens; 1 = no limit. */
+        maxPaddingRatio: z.number().min(0).max(1).default(0.05),
       })
       .prefault({}),
     http: z.strictObject({
@@ -79,7 +84,7 @@ export const configSchema = z.strictObject({
         visibilityTimeoutSec: z.number().int().min(1).max(43_200).default(60),
         /** Default: a third of the visibility timeout; clamped below it. */
         heartbeatIntervalSec: positiveInt.optional(),
-        /** Default: 2 × encoder.workers × batching.maxBatchSize texts, at most batching.maxQueuedTexts. */
+        /** Default: 2 × batching.lookahead × batching.maxBatchSize texts (256), at most batching.maxQueuedTexts. */
         maxInFlightTexts: positiveInt.optional(),
         maxInFlightMessages: positiveInt.max(10_000).default(256),
         /** Concurrent ReceiveMessage calls (each returns at most 10 messages). */

@@ -23,7 +23,7 @@ export interface EncodeResult {
  * the worker pool, mean-pool and normalize there, and return vectors in input order.
  *
  * @example
- * const encoder = new Encoder(tokenizer, pool, { maxBatchSize: 64, maxBatchTokens: 8192 }, 384);
+ * const encoder = new Encoder(tokenizer, pool, { maxBatchSize: 16, maxBatchTokens: 8192, maxPaddingRatio: 0.05 }, 384);
  * const [a, b] = await encoder.encode(['a cat', 'a kitten']);
  */
 export class Encoder {

@@ -2,11 +2,15 @@
 export interface BatchLimits {
   readonly maxBatchSize: number;
   readonly maxBatchTokens: number;
+  /** A batch is cut before padded cells would pass this share of it; absent = no limit. */
+  readonly maxPaddingRatio?: number;
 }
 
 /**
  * Groups items into batches of similar token length so padding stays near zero: on real
- * mixed-length text, batches in input order were ~74% padding, length-sorted ones <1%.
+ * mixed-length text, batches in input order were ~74% padding. Items are sorted by length and
+ * cut into runs, a run ending at `maxBatchSize` items, at `maxBatchTokens` padded cells, or where
+ * the next (longer) item would make padding pass `maxPaddingRatio` of the batch.
  * Returns index lists into `lengths`, each batch ordered shortest first.
  *
  * @example
@@ -15,15 +19,20 @@ export interface BatchLimits {
 export function planBatches(lengths: ArrayLike<number>, limits: BatchLimits): number[][] {
   const order = Array.from({ length: lengths.length }, (_, i) => i).sort((a, b) => lengths[a]! - lengths[b]! || a - b);
   const batches: number[][] = [];
+  const maxPaddingRatio = limits.maxPaddingRatio ?? 1;
   let current: number[] = [];
+  let real = 0;
   for (const index of order) {
     const longest = lengths[index]!;
-    const wouldPad = (current.length + 1) * longest;
-    if (current.length > 0 && (current.length >= limits.maxBatchSize || wouldPad > limits.maxBatchTokens)) {
+    const cells = (current.length + 1) * longest;
+    const padding = cells - real - longest;
+    if (current.length > 0 && (current.length >= limits.maxBatchSize || cells > limits.maxBatchTokens || padding > maxPaddingRatio * cells)) {
       batches.push(current);
       current = [];
+      real = 0;
     }
     current.push(index);
+    real += longest;
   }
   if (current.length > 0) batches.push(current);
   return batches;

@@ -16,7 +16,11 @@ export interface EncoderOptions {
   readonly maxTokens?: number | undefined;
 }
 
-export const DEFAULT_LIMITS: BatchLimits = { maxBatchSize: 64, maxBatchTokens: 8192 };
+/**
+ * Small batches of near-equal length: on this CPU a batch of 16 costs about what 16 single
+ * texts do, so the limit on padding is what matters (docs/BENCHMARKS.md, "Encoder throughput").
+ */
+export const DEFAULT_LIMITS: BatchLimits = { maxBatchSize: 16, maxBatchTokens: 8192, maxPaddingRatio: 0.05 };
 
 /** Splits the machine's cores between workers unless told otherwise. */
 export function defaultEncoderOptions(cores = availableParallelism()): EncoderOptions {

@@ -11,12 +11,13 @@ import { TENSOR_ALLOCATOR, type TensorAllocator } from '../ports/TensorAllocator
 import type { BatchOutcome, TokenBatch } from './types.js';
 
 export function sessionTuningFrom(config: Readonly<EmbedlineConfig>): SessionTuning {
-  const { intraOpThreads, interOpThreads, graphOptimizationLevel, enableCpuMemArena, enableMemPattern, allowSpinning } = config.encoder;
-  return { ...DEFAULT_SESSION_TUNING, intraOpThreads, interOpThreads, graphOptimizationLevel, enableCpuMemArena, enableMemPattern, allowSpinning };
+  const { intraOpThreads, interOpThreads, graphOptimizationLevel, enableCpuMemArena, enableMemPattern, allowSpinning, executionProviders } = config.encoder;
+  return { ...DEFAULT_SESSION_TUNING, intraOpThreads, interOpThreads, graphOptimizationLevel, enableCpuMemArena, enableMemPattern, allowSpinning, executionProviders };
 }
 
 /**
- * The default device: one CPU worker pool per model variant. The configured variant starts
+ * The default device: one worker pool per model variant, on `encoder.executionProviders` (CPU
+ * unless configured). The configured variant starts
  * with the pipeline; another (int8 for a precision policy) starts on its first batch.
  */
 @injectable()
@@ -29,6 +30,11 @@ export class LocalDeviceScheduler implements DeviceScheduler {
     @inject(TENSOR_ALLOCATOR) private readonly allocator: TensorAllocator,
   ) {}
 
+  /** The preferred execution provider names the device in metrics and status. */
+  private get kind(): DeviceStatus['kind'] {
+    return this.config.encoder.executionProviders[0]!;
+  }
+
   async start(): Promise<void> {
     await this.pool(this.config.model.variant);
   }
@@ -36,11 +42,11 @@ export class LocalDeviceScheduler implements DeviceScheduler {
   async run(batch: TokenBatch): Promise<BatchOutcome> {
     const pool = await this.pool(batch.variant);
     const output = await pool.run(() => packBatch(batch.rows, this.allocator), (buffers) => this.allocator.release(buffers));
-    return { vectors: output.vectors, device: `cpu-${batch.variant}-${output.worker}`, inferMs: output.timings.inferMs, poolMs: output.timings.poolMs, packMs: 0 };
+    return { vectors: output.vectors, device: `${this.kind}-${batch.variant}-${output.worker}`, inferMs: output.timings.inferMs, poolMs: output.timings.poolMs, packMs: 0 };
   }
 
   status(): readonly DeviceStatus[] {
-    return [...this.pools.keys()].map((variant) => ({ id: `cpu-${variant}`, kind: 'cpu', variant, state: 'ready', queuedBatches: 0 }));
+    return [...this.pools.keys()].map((variant) => ({ id: `${this.kind}-${variant}`, kind: this.kind, variant, state: 'ready', queuedBatches: 0 }));
   }
 
   async close(): Promise<void> {

@@ -18,6 +18,8 @@ export interface QueueBatcherOptions {
   readonly maxInFlightBatches: number;
   /** How many batches' worth of queue the batcher searches for texts of similar length. */
   readonly lookahead: number;
+  /** A batch stops growing before padded positions would exceed this share of it. */
+  readonly maxPaddingRatio: number;
 }
 
 export function queueBatcherOptions(config: Readonly<EmbedlineConfig>): QueueBatcherOptions {
@@ -27,6 +29,7 @@ export function queueBatcherOptions(config: Readonly<EmbedlineConfig>): QueueBat
     // One batch running per worker plus one ready to go; more would stop texts coalescing here.
     maxInFlightBatches: config.encoder.workers * 2,
     lookahead: config.batching.lookahead,
+    maxPaddingRatio: config.batching.maxPaddingRatio,
   };
 }
 
@@ -99,9 +102,12 @@ export class QueueBatcher implements Batcher {
 
   /**
    * The oldest text of the chosen class always goes now (FIFO fairness); the rest of the batch
-   * is the run of texts nearest to it in length among the next `lookahead × maxBatchSize`
-   * of that class. Without this, one long text in every FIFO batch pads the whole batch to its
-   * length: on mixed text that cost ~10× throughput here.
+   * is grown from texts of similar length among the next `lookahead × maxBatchSize` of that
+   * class, each step taking whichever neighbour (shorter or longer) adds the fewest padded
+   * tokens, and stopping before padding would pass `maxPaddingRatio` of the batch. Padding is
+   * the cost that matters on real text: one long text in a FIFO batch pads every row to its
+   * length, and even sorted batches of 64 spent 39% of their tokens on padding
+   * (docs/BENCHMARKS.md, "Pipeline batching").
    */
   private takeBatch(shape: BatchShape): WorkItem[] {
     const queue = this.queues[this.pickClass()];
@@ -111,13 +117,23 @@ export class QueueBatcher implements Batcher {
     let lo = byLength.indexOf(head);
     let hi = lo;
     let longest = head.ids.length;
+    let real = longest;
+    const wasteWith = (candidate: WorkItem | undefined): number => {
+      if (!candidate) return Infinity;
+      const rows = hi - lo + 2;
+      return rows * Math.max(longest, candidate.ids.length) - real - candidate.ids.length;
+    };
     while (hi - lo + 1 < shape.maxBatchSize) {
       const below = byLength[lo - 1];
       const above = byLength[hi + 1];
-      const takeAbove = above !== undefined && (below === undefined || above.ids.length - head.ids.length <= head.ids.length - below.ids.length);
+      const takeAbove = wasteWith(above) <= wasteWith(below);
       const candidate = takeAbove ? above : below;
-      if (!candidate || (hi - lo + 2) * Math.max(longest, candidate.ids.length) > shape.maxBatchTokens) break;
+      if (!candidate) break;
+      const rows = hi - lo + 2;
+      const padded = rows * Math.max(longest, candidate.ids.length);
+      if (padded > shape.maxBatchTokens || padded - real - candidate.ids.length > this.options.maxPaddingRatio * padded) break;
       longest = Math.max(longest, candidate.ids.length);
+      real += candidate.ids.length;
       if (takeAbove) hi++;
       else lo--;
     }

@@ -1,8 +1,9 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { sinkModule } from '../../adapters/sinks/createResultSink.js';
 import { inFlightTextBudget } from '../../adapters/sqs/inFlightBudget.js';
-import { jsonLog } from '../../adapters/sqs/jsonLog.js';
+import { jsonLog, type JsonLog } from '../../adapters/sqs/jsonLog.js';
 import { messageLimits } from '../../adapters/sqs/messageLimits.js';
+import { startTracing, type Tracing } from '../../adapters/otel/startTracing.js';
 import { MessageProcessor } from '../../adapters/sqs/MessageProcessor.js';
 import { loadConfig } from '../../core/config/loadConfig.js';
 import type { EmbedlineConfig } from '../../core/config/schema.js';
@@ -11,7 +12,13 @@ import { startEmbedline } from '../../core/runtime.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
 import { SqsBatchHandler } from './SqsBatchHandler.js';
 
-let coldStart: Promise<SqsBatchHandler> | undefined;
+interface Started {
+  readonly batch: SqsBatchHandler;
+  readonly tracing: Tracing;
+  readonly log: JsonLog;
+}
+
+let coldStart: Promise<Started> | undefined;
 
 /**
  * The SQS-triggered Lambda (Dockerfile.lambda, `dist/functions/sqs-embed/handler.handler`).
@@ -27,19 +34,30 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
     coldStart = undefined;
     throw error;
   });
-  return (await coldStart).handle(event, context);
+  const { batch, tracing, log } = await coldStart;
+  try {
+    return await batch.handle(event, context);
+  } finally {
+    // The environment may be frozen as soon as we return; batched spans would wait till the next event.
+    await tracing.flush().catch((error: unknown) => log.warn('tracing.flush_failed', { error: String(error) }));
+  }
 }
 
-async function start(): Promise<SqsBatchHandler> {
+async function start(): Promise<Started> {
   const config = withoutModelPull(loadConfig(process.env));
   const log = jsonLog(config.logLevel);
-  const runtime = await startEmbedline(config, PLUGIN_CATALOGUE, [sinkModule(config)]);
+  const tracing = startTracing(config.tracing);
+  // A failed start is retried on the next event, which registers tracing again.
+  const runtime = await startEmbedline(config, PLUGIN_CATALOGUE, [sinkModule(config)]).catch(async (error: unknown) => {
+    await tracing.shutdown();
+    throw error;
+  });
   const sink = runtime.container.get(RESULT_SINK);
   const processor = new MessageProcessor({ pipeline: runtime.pipeline, sink, limits: messageLimits(config), sinkRetry: { attempts: config.sqs.retryAttempts, baseMs: config.sqs.retryBaseMs }, log });
   const budget = inFlightTextBudget(config);
   if (budget.adjustment) log.warn('config.clamped', { adjustment: budget.adjustment });
   log.info('lambda.ready', { model: config.model.name, sink: sink.kind });
-  return new SqsBatchHandler(processor, { maxInFlightTexts: budget.maxTexts, deadlineMarginMs: config.sqs.lambdaDeadlineMarginMs }, log);
+  return { batch: new SqsBatchHandler(processor, { maxInFlightTexts: budget.maxTexts, deadlineMarginMs: config.sqs.lambdaDeadlineMarginMs }, log), tracing, log };
 }
 
 /**

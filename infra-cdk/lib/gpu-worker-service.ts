@@ -7,6 +7,19 @@ import { EcsHostRole } from './ecs-host-role.js';
 import { scaleOnQueueBacklog } from './queue-scaling.js';
 import { addWorkerContainer } from './worker-container.js';
 
+/**
+ * The worker's settings on a GPU host: one CUDA session (ORT runs what CUDA has no kernel for on
+ * the CPU), and bigger, looser batches than the CPU defaults, because each GPU run() carries a
+ * fixed launch and copy cost. The batch values are a starting point that no GPU has measured yet
+ * (docs/gpu.md, "Batch settings for a GPU").
+ */
+export const GPU_WORKER_ENVIRONMENT = {
+  EMBEDLINE_EXECUTION_PROVIDERS: 'cuda,cpu',
+  EMBEDLINE_WORKERS: '1',
+  EMBEDLINE_MAX_BATCH_SIZE: '128',
+  EMBEDLINE_MAX_PADDING_RATIO: '0.3',
+} as const;
+
 /** Build args that turn Dockerfile.worker into the CUDA image. */
 export const GPU_BUILD_ARGS = {
   ONNXRUNTIME_NODE_INSTALL: 'cuda12',
@@ -59,7 +72,7 @@ export class GpuWorkerService extends Construct {
       ...props,
       buildArgs: GPU_BUILD_ARGS,
       gpuCount: 1,
-      extraEnvironment: { EMBEDLINE_EXECUTION_PROVIDER: 'cuda' },
+      extraEnvironment: GPU_WORKER_ENVIRONMENT,
     });
     this.service = new Ec2Service(this, 'Service', {
       cluster: props.cluster,

@@ -35,6 +35,20 @@ describe('GpuWorkerService (gpu=true)', () => {
     expect(worker?.buildArgs).to.include({ ONNXRUNTIME_NODE_INSTALL: 'cuda12' });
   });
 
+  it('runs the worker on a CUDA session with GPU-sized batches', () => {
+    synth({ gpu: 'true' }).template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Environment: Match.arrayWith([
+            { Name: 'EMBEDLINE_EXECUTION_PROVIDERS', Value: 'cuda,cpu' },
+            { Name: 'EMBEDLINE_WORKERS', Value: '1' },
+            { Name: 'EMBEDLINE_MAX_BATCH_SIZE', Value: '128' },
+          ]),
+        }),
+      ],
+    });
+  });
+
   it('replaces the Fargate service instead of adding to it', () => {
     synth({ gpu: 'true' }).template.resourceCountIs('AWS::ECS::Service', 1);
     synth({ gpu: 'true' }).template.resourcePropertiesCountIs('AWS::ECS::Service', { LaunchType: 'FARGATE' }, 0);

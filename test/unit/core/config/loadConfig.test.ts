@@ -32,6 +32,23 @@ describe('loadConfig', () => {
     expect(config.batching.maxWaitMs).to.equal(5);
   });
 
+  it('reads execution providers, the padding limit and tracing from the environment', () => {
+    const config = loadConfig(
+      { EMBEDLINE_EXECUTION_PROVIDERS: 'cuda,cpu', EMBEDLINE_MAX_PADDING_RATIO: '0.3', EMBEDLINE_TRACING_EXPORTER: 'otlp', EMBEDLINE_TRACING_SAMPLE_RATIO: '0.25' },
+      undefined,
+      emptyDir,
+    );
+
+    expect(config.encoder.executionProviders).to.deep.equal(['cuda', 'cpu']);
+    expect(config.batching.maxPaddingRatio).to.equal(0.3);
+    expect(config.tracing.exporter).to.equal('otlp');
+    expect(config.tracing.sampleRatio).to.equal(0.25);
+  });
+
+  it('rejects an execution provider ONNX Runtime does not ship for Node', () => {
+    expect(() => loadConfig({ EMBEDLINE_EXECUTION_PROVIDERS: 'tensorrt' }, undefined, emptyDir)).to.throw(ConfigError, /encoder\.executionProviders/);
+  });
+
   it('reads YAML files', () => {
     const file = join(emptyDir, 'b.yaml');
     writeFileSync(file, 'plugins:\n  - memory-pool\nhttp:\n  port: 7000\n');

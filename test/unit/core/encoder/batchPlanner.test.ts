@@ -34,6 +34,16 @@ describe('planBatches', () => {
     expect(batches).to.deep.equal([[0]]);
   });
 
+  it('cuts a run where the next longer text would push padding past maxPaddingRatio', () => {
+    const lengths = [10, 10, 10, 11, 30, 31, 200];
+
+    const batches = planBatches(lengths, { maxBatchSize: 64, maxBatchTokens: 1 << 20, maxPaddingRatio: 0.05 });
+
+    // Three 10s plus the 11 would pad 3 of 44 cells (6.8%); 30 with 31 pads 1 of 62 (1.6%).
+    expect(batches.map((b) => b.map((i) => lengths[i]))).to.deep.equal([[10, 10, 10], [11], [30, 31], [200]]);
+    for (const batch of batches) expect(paddingFraction(batch.map((i) => lengths[i]!))).to.be.at.most(0.05);
+  });
+
   it('caps rows per batch at maxBatchSize', () => {
     const batches = planBatches(new Array(10).fill(4), { maxBatchSize: 3, maxBatchTokens: 10_000 });
 

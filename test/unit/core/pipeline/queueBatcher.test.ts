@@ -72,6 +72,39 @@ describe('QueueBatcher', () => {
     expect(scheduler.received.map((b) => b.rows.length)).to.deep.equal([4, 4, 2]);
   });
 
+  it('stops growing a batch before padding would pass maxPaddingRatio', async () => {
+    const scheduler = new GatedScheduler();
+    const batcher = batcherWith(scheduler, { maxBatchSize: 64, maxPaddingRatio: 0.05 }, 4);
+    const lengths = [10, 10, 10, 11, 30, 31, 200];
+
+    batcher.submit(lengths.map((length, i) => workItem(i, { length })));
+    await tick();
+
+    // Adding the 11 to three 10s pads 3 of 44 positions (6.8%); 30 and 31 pad 1 of 62 (1.6%).
+    const batches = scheduler.received.map((b) => b.rows.map((r) => r.length));
+    expect(batches).to.deep.equal([[10, 10, 10], [11], [30, 31], [200]]);
+  });
+
+  it('with maxPaddingRatio 1 fills the batch regardless of padding', async () => {
+    const scheduler = new GatedScheduler();
+    const batcher = batcherWith(scheduler, { maxBatchSize: 64, maxPaddingRatio: 1 }, 4);
+
+    batcher.submit([10, 10, 10, 11, 30, 31, 200].map((length, i) => workItem(i, { length })));
+    await tick();
+
+    expect(scheduler.received.map((b) => b.rows.length)).to.deep.equal([7]);
+  });
+
+  it('sends the oldest text first even when no other text is near its length', async () => {
+    const scheduler = new GatedScheduler();
+    const batcher = batcherWith(scheduler, { maxBatchSize: 64, maxPaddingRatio: 0.05 });
+
+    batcher.submit([workItem(1, { length: 120 }), ...Array.from({ length: 20 }, (_, i) => workItem(10 + i, { length: 8 }))]);
+    await tick();
+
+    expect(scheduler.received[0]!.rows.map((r) => r.length)).to.deep.equal([120]);
+  });
+
   it('skips cancelled texts instead of running them', async () => {
     const scheduler = new GatedScheduler();
     const batcher = batcherWith(scheduler, { maxBatchSize: 8 });

@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENV_OVERRIDES } from '../../../../core/config/envOverrides.js';
+import { ERROR_CODES } from '../../../../core/errors.js';
+
+/** Names with the prefix that are not settings: the config-file pointer and a Grafana provisioning path. */
+const NOT_SETTINGS = new Set(['EMBEDLINE_CONFIG', 'EMBEDLINE_DASHBOARDS_DIR']);
+
+function repoRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'infra-cdk', 'lib'))) return dir;
+  }
+  throw new Error('repository root not found');
+}
+
+function settingNamesIn(file: string): string[] {
+  const names = readFileSync(file, 'utf8').match(/\bEMBEDLINE_[A-Z0-9_]+\b/g) ?? [];
+  return [...new Set(names)].filter((name) => !(name in ERROR_CODES) && !NOT_SETTINGS.has(name));
+}
+
+/**
+ * A misspelt variable is silently ignored by whatever reads the environment, so a deployment or
+ * a doc that sets one would run on defaults without anyone noticing (the GPU task once set
+ * EMBEDLINE_EXECUTION_PROVIDER, which nothing read). Every EMBEDLINE_* name written in the CDK
+ * app, env.example or the docs must be one loadConfig reads.
+ */
+describe('EMBEDLINE_* names outside core/config', () => {
+  const root = repoRoot();
+  const files = [
+    ...readdirSync(join(root, 'infra-cdk', 'lib')).map((f) => join(root, 'infra-cdk', 'lib', f)),
+    join(root, 'env.example'),
+    join(root, 'README.md'),
+    ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f)),
+  ];
+
+  for (const file of files) {
+    it(`${file.slice(root.length + 1)} sets only variables loadConfig reads`, () => {
+      const unknown = settingNamesIn(file).filter((name) => !(name in ENV_OVERRIDES));
+      expect(unknown, `unknown to core/config/envOverrides.ts`).to.deep.equal([]);
+    });
+  }
+});
