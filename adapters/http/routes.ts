@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EmbedlineError } from '../../core/errors.js';
 import type { EncodePipeline } from '../../core/pipeline/EncodePipeline.js';
 import type { EmbeddingVector } from '../../core/pipeline/types.js';
+import { inCallerTrace } from './callerTrace.js';
 import { priorityFrom, textsFrom, type InputLimits } from './requestLimits.js';
 
 export interface RouteDeps {
@@ -33,7 +34,7 @@ export function registerEmbeddingRoutes(app: FastifyInstance, deps: RouteDeps): 
     if (body.dimensions !== undefined && body.dimensions !== pipeline.dimensions) {
       throw new EmbedlineError('EMBEDLINE_BAD_INPUT', `${deps.modelName} produces ${pipeline.dimensions}-dimensional vectors and was not trained for truncation; omit "dimensions" or set it to ${pipeline.dimensions}.`);
     }
-    const result = await pipeline.embed(texts, { priority: priorityFrom(body, request.headers['x-priority']), signal: abortOnDisconnect(request, reply), requestId: request.id });
+    const result = await inCallerTrace(request.headers, () => pipeline.embed(texts, { priority: priorityFrom(body, request.headers['x-priority']), signal: abortOnDisconnect(request, reply), requestId: request.id }));
     return {
       object: 'list',
       data: result.vectors.map((vector, index) => ({ object: 'embedding', index, embedding: format === 'base64' ? toBase64(vector) : Array.from(vector.values) })),
@@ -45,7 +46,8 @@ export function registerEmbeddingRoutes(app: FastifyInstance, deps: RouteDeps): 
   app.post('/embed', async (request: FastifyRequest<{ Body: { inputs?: unknown; priority?: unknown } }>, reply) => {
     const body = bodyObject(request.body);
     const texts = textsFrom(body.inputs, 'inputs', deps.limits);
-    const result = await readyPipeline(deps).embed(texts, { priority: priorityFrom(body, request.headers['x-priority']), signal: abortOnDisconnect(request, reply), requestId: request.id });
+    const pipeline = readyPipeline(deps);
+    const result = await inCallerTrace(request.headers, () => pipeline.embed(texts, { priority: priorityFrom(body, request.headers['x-priority']), signal: abortOnDisconnect(request, reply), requestId: request.id }));
     return result.vectors.map((v) => Array.from(v.values));
   });
 

@@ -1,10 +1,12 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { expect } from 'chai';
+import { createHttpServer } from '../../../adapters/http/createHttpServer.js';
 import { startTracing, type Tracing } from '../../../adapters/otel/startTracing.js';
+import { PipelineMetrics } from '../../../adapters/prometheus/PipelineMetrics.js';
 import { configSchema } from '../../../core/config/schema.js';
 import type { EmbedlineRuntime } from '../../../core/runtime.js';
-import { startTestRuntime } from '../../support/runtime.js';
+import { startTestRuntime, testCacheDir } from '../../support/runtime.js';
 import { startOtlpReceiver, type OtlpReceiver } from './support/otlpReceiver.js';
 
 const tracingConfig = (overrides: Record<string, unknown> = {}) => configSchema.parse({ tracing: overrides }).tracing;
@@ -19,8 +21,8 @@ describe('tracing of the pipeline on the real model', () => {
 
   before(async () => {
     tracing = startTracing(tracingConfig(), { extraProcessors: [new SimpleSpanProcessor(exporter)] });
-    // A long wait lets three concurrent requests meet in one batch.
-    runtime = await startTestRuntime({ batching: { maxWaitMs: 300 } });
+    // A long wait, and no padding limit, let three concurrent requests of different lengths meet in one batch.
+    runtime = await startTestRuntime({ batching: { maxWaitMs: 300, maxPaddingRatio: 1 } });
   });
 
   after(async () => {
@@ -121,6 +123,28 @@ describe('tracing of the pipeline on the real model', () => {
     const [caller] = named(spans, 'caller');
 
     expect(named(spans, 'embedline.embed')[0]!.parentSpanContext?.spanId).to.equal(caller!.spanContext().spanId);
+  });
+
+  it('continues the trace an HTTP caller sends in traceparent', async () => {
+    const config = configSchema.parse({ cacheDir: testCacheDir() });
+    const app = createHttpServer({ config, metrics: new PipelineMetrics({ defaultMetrics: false }), pipeline: () => runtime.pipeline });
+    const [traceId, callerSpanId] = ['4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7'];
+    try {
+      for (const url of ['/v1/embeddings', '/embed']) {
+        const payload = url === '/embed' ? { inputs: 'from a traced caller' } : { input: 'from a traced caller' };
+        const response = await app.inject({ method: 'POST', url, payload, headers: { traceparent: `00-${traceId}-${callerSpanId}-01` } });
+        expect(response.statusCode).to.equal(200);
+      }
+    } finally {
+      await app.close();
+    }
+
+    const requests = named(exporter.getFinishedSpans(), 'embedline.embed');
+    expect(requests).to.have.length(2);
+    for (const request of requests) {
+      expect(request.spanContext().traceId).to.equal(traceId);
+      expect(request.parentSpanContext?.spanId).to.equal(callerSpanId);
+    }
   });
 });
 

@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { sqsRecord } from '../../fixtures/sqsRecord.js';
+import { startElasticMq, type ElasticMq } from '../../support/elasticmq.js';
+import { startOtlpReceiver, type OtlpReceiver } from '../observability/support/otlpReceiver.js';
+import { localSqs, queueUrl, sendAll, waitFor } from './helpers/localQueue.js';
+import { resultIds } from './helpers/results.js';
+import { spawnWorker } from './helpers/workerProcess.js';
+
+interface OtlpSpan {
+  name: string;
+  attributes?: { key: string; value: { stringValue?: string } }[];
+}
+
+/** The spans in what an OTLP/HTTP JSON exporter posted. */
+function spansIn(bodies: readonly string[]): OtlpSpan[] {
+  return bodies.flatMap((body) => (JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
+}
+
+const attribute = (span: OtlpSpan, key: string): string | undefined => span.attributes?.find((a) => a.key === key)?.value.stringValue;
+
+describe('embedline worker with tracing on', function () {
+  this.timeout(120_000);
+  let mq: ElasticMq;
+  let sqs: SQSClient;
+  let receiver: OtlpReceiver;
+  let dir: string;
+
+  before(async () => {
+    [mq, receiver, dir] = await Promise.all([startElasticMq({ queues: ['traced'] }), startOtlpReceiver(), mkdtemp(join(tmpdir(), 'embedline-traced-'))]);
+    sqs = localSqs(mq);
+  });
+
+  after(async () => {
+    sqs?.destroy();
+    await Promise.all([mq?.stop(), receiver?.close(), dir && rm(dir, { recursive: true, force: true })]);
+  });
+
+  it('sends a request span per message, with the message id, to the OTLP endpoint', async () => {
+    const url = await queueUrl(sqs, 'traced');
+    const records = ['traced-1', 'traced-2', 'traced-3'].map((id) => sqsRecord.any({ id }));
+    const worker = spawnWorker(url, mq.endpoint, {
+      EMBEDLINE_SINK: 'file',
+      EMBEDLINE_RESULTS_DIR: dir,
+      EMBEDLINE_TRACING_EXPORTER: 'otlp',
+      EMBEDLINE_TRACING_ENDPOINT: receiver.tracesUrl,
+    });
+    await worker.ready();
+
+    await sendAll(sqs, url, records.map((r, i) => sqsRecord.sendEntry(r, i)));
+    await waitFor(async () => (await resultIds(dir)).length === records.length, 60_000, 'three results');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).to.equal(0);
+
+    // Shutdown flushes the batched spans before the process exits.
+    const spans = spansIn(receiver.bodies);
+    const requests = spans.filter((s) => s.name === 'embedline.embed');
+    expect(requests.map((s) => attribute(s, 'embedline.request.id')).sort()).to.deep.equal(['traced-1', 'traced-2', 'traced-3']);
+    expect(spans.map((s) => s.name)).to.include.members(['embedline.tokenize', 'embedline.batch', 'embedline.infer']);
+  });
+});
