@@ -82,18 +82,20 @@ export class WorkerPool {
   async terminateWorker(index: number): Promise<void> {
     const slot = this.slots[index];
     if (!slot) throw new RangeError(`no worker ${index}; the pool has ${this.slots.length}`);
-    const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
-    const message: ExitMessage = { type: 'exit' };
-    slot.worker.postMessage(message);
-    await exited;
+    await stopBetweenBatches(slot.worker, 30_000);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Fails queued batches and stops every thread once it is between batches, so a batch already
+   * running finishes (terminating inside a native `session.run` can abort the process). A thread
+   * still busy after `forceAfterMs` (a hung run) is terminated anyway.
+   */
+  async close(forceAfterMs = 30_000): Promise<void> {
     this.closed = true;
     for (const pending of this.queue.splice(0)) {
       pending.reject(new EmbedlineError('EMBEDLINE_SHUTTING_DOWN', 'The inference pool closed before this batch ran.'));
     }
-    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+    await Promise.all(this.slots.filter((slot) => slot.alive).map((slot) => stopBetweenBatches(slot.worker, forceAfterMs)));
   }
 
   private dispatch(): void {
@@ -168,6 +170,19 @@ export class WorkerPool {
         for (const pending of this.queue.splice(0)) pending.reject(startError);
       },
     );
+  }
+}
+
+async function stopBetweenBatches(worker: Worker, forceAfterMs: number): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const message: ExitMessage = { type: 'exit' };
+  worker.postMessage(message);
+  let timer: NodeJS.Timeout | undefined;
+  const forced = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), forceAfterMs)));
+  try {
+    if ((await Promise.race([exited, forced])) === 'timeout') await worker.terminate();
+  } finally {
+    clearTimeout(timer);
   }
 }
 
