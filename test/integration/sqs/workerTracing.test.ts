@@ -6,21 +6,10 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { sqsRecord } from '../../fixtures/sqsRecord.js';
 import { startElasticMq, type ElasticMq } from '../../support/elasticmq.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../observability/support/otlpReceiver.js';
+import { spanAttribute, spansIn } from '../observability/support/otlpSpans.js';
 import { localSqs, queueUrl, sendAll, waitFor } from './helpers/localQueue.js';
 import { resultIds } from './helpers/results.js';
 import { spawnWorker } from './helpers/workerProcess.js';
-
-interface OtlpSpan {
-  name: string;
-  attributes?: { key: string; value: { stringValue?: string } }[];
-}
-
-/** The spans in what an OTLP/HTTP JSON exporter posted. */
-function spansIn(bodies: readonly string[]): OtlpSpan[] {
-  return bodies.flatMap((body) => (JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
-}
-
-const attribute = (span: OtlpSpan, key: string): string | undefined => span.attributes?.find((a) => a.key === key)?.value.stringValue;
 
 describe('embedline worker with tracing on', function () {
   this.timeout(120_000);
@@ -58,7 +47,7 @@ describe('embedline worker with tracing on', function () {
     // Shutdown flushes the batched spans before the process exits.
     const spans = spansIn(receiver.bodies);
     const requests = spans.filter((s) => s.name === 'embedline.embed');
-    expect(requests.map((s) => attribute(s, 'embedline.request.id')).sort()).to.deep.equal(['traced-1', 'traced-2', 'traced-3']);
+    expect(requests.map((s) => spanAttribute(s, 'embedline.request.id')).sort()).to.deep.equal(['traced-1', 'traced-2', 'traced-3']);
     expect(spans.map((s) => s.name)).to.include.members(['embedline.tokenize', 'embedline.batch', 'embedline.infer']);
   });
 });
