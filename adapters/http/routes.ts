@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EmbedlineError } from '../../core/errors.js';
 import type { EncodePipeline } from '../../core/pipeline/EncodePipeline.js';
 import type { EmbeddingVector } from '../../core/pipeline/types.js';
-import { inCallerTrace } from './callerTrace.js';
+import { inCallerTrace } from '../otel/callerTrace.js';
 import { priorityFrom, textsFrom, type InputLimits } from './requestLimits.js';
 
 export interface RouteDeps {

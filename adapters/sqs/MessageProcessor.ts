@@ -7,6 +7,7 @@ import type { EmbedMessage, MessageLimits } from './message/embedMessage.js';
 import { PERMANENT_REASONS, type FailureReason } from './message/failureReasons.js';
 import { InvalidMessageError } from './message/InvalidMessageError.js';
 import { parseEmbedMessage } from './message/parseEmbedMessage.js';
+import { inCallerTrace } from '../otel/callerTrace.js';
 import type { QueuedMessage } from './QueuedMessage.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 
@@ -60,7 +61,7 @@ export class MessageProcessor {
   async embedAndStore(queued: QueuedMessage, message: EmbedMessage, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ProcessOutcome> {
     let embedded: EmbedResult;
     try {
-      embedded = await this.deps.pipeline.embed(message.texts, { priority: message.priority, requestId: message.id, timeoutMs: options.timeoutMs, signal: options.signal });
+      embedded = await inCallerTrace(queued.trace, () => this.deps.pipeline.embed(message.texts, { priority: message.priority, requestId: message.id, timeoutMs: options.timeoutMs, signal: options.signal }));
     } catch (error) {
       const cause = toEmbedlineError(error);
       return this.failed(queued, 'embed_failed', cause, message.id, !PERMANENT_EMBED_CODES.has(cause.code));

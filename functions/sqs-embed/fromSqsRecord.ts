@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import type { QueuedMessage } from '../../adapters/sqs/QueuedMessage.js';
+import { traceCarrier, type QueuedMessage } from '../../adapters/sqs/QueuedMessage.js';
 
 /** A Lambda SQS record as the shared message flow sees it. */
 export function fromSqsRecord(record: SQSRecord): QueuedMessage {
@@ -9,5 +9,6 @@ export function fromSqsRecord(record: SQSRecord): QueuedMessage {
     priorityAttribute: record.messageAttributes?.priority?.stringValue,
     receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
     sentAt: Number(record.attributes?.SentTimestamp ?? Date.now()),
+    trace: traceCarrier(record.messageAttributes ?? {}, (a) => a.stringValue),
   };
 }

@@ -23,8 +23,9 @@ describe('Lambda handler with tracing on', function () {
     await Promise.all([receiver?.close(), dir && rm(dir, { recursive: true, force: true })]);
   });
 
-  it('has sent its spans when it returns, so a frozen environment loses none', async () => {
-    const records = ['lambda-traced-1', 'lambda-traced-2'].map((id) => sqsRecord.any({ id }));
+  it('has sent its spans when it returns (a frozen environment loses none), continuing a record\'s traceparent', async () => {
+    const [traceId, producerSpanId] = ['5b8aa5a2d2c872e8321cf37308d69df2', '051581bf3cb55c13'];
+    const records = [sqsRecord.any({ id: 'lambda-traced-1', traceparent: `00-${traceId}-${producerSpanId}-01` }), sqsRecord.any({ id: 'lambda-traced-2' })];
     const eventFile = join(dir, 'event.json');
     await writeFile(eventFile, JSON.stringify({ Records: records }));
 
@@ -43,5 +44,7 @@ describe('Lambda handler with tracing on', function () {
     expect(JSON.parse(stdout)).to.deep.equal({ batchItemFailures: [] });
     const requests = spansIn(receiver.bodies).filter((s) => s.name === 'embedline.embed');
     expect(requests.map((s) => spanAttribute(s, 'embedline.request.id')).sort()).to.deep.equal(['lambda-traced-1', 'lambda-traced-2']);
+    const continued = requests.find((s) => spanAttribute(s, 'embedline.request.id') === 'lambda-traced-1')!;
+    expect([continued.traceId, continued.parentSpanId]).to.deep.equal([traceId, producerSpanId]);
   });
 });

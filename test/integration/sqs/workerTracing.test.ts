@@ -28,9 +28,10 @@ describe('embedline worker with tracing on', function () {
     await Promise.all([mq?.stop(), receiver?.close(), dir && rm(dir, { recursive: true, force: true })]);
   });
 
-  it('sends a request span per message, with the message id, to the OTLP endpoint', async () => {
+  it('sends a request span per message, with the message id, continuing a producer\'s traceparent attribute', async () => {
     const url = await queueUrl(sqs, 'traced');
-    const records = ['traced-1', 'traced-2', 'traced-3'].map((id) => sqsRecord.any({ id }));
+    const [traceId, producerSpanId] = ['0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'];
+    const records = [sqsRecord.any({ id: 'traced-1', traceparent: `00-${traceId}-${producerSpanId}-01` }), sqsRecord.any({ id: 'traced-2' }), sqsRecord.any({ id: 'traced-3' })];
     const worker = spawnWorker(url, mq.endpoint, {
       EMBEDLINE_SINK: 'file',
       EMBEDLINE_RESULTS_DIR: dir,
@@ -49,5 +50,9 @@ describe('embedline worker with tracing on', function () {
     const requests = spans.filter((s) => s.name === 'embedline.embed');
     expect(requests.map((s) => spanAttribute(s, 'embedline.request.id')).sort()).to.deep.equal(['traced-1', 'traced-2', 'traced-3']);
     expect(spans.map((s) => s.name)).to.include.members(['embedline.tokenize', 'embedline.batch', 'embedline.infer']);
+    const continued = requests.find((s) => spanAttribute(s, 'embedline.request.id') === 'traced-1')!;
+    expect([continued.traceId, continued.parentSpanId], 'the producer\'s traceparent attribute is continued').to.deep.equal([traceId, producerSpanId]);
+    const fresh = requests.find((s) => spanAttribute(s, 'embedline.request.id') === 'traced-2')!;
+    expect(fresh.traceId).to.not.equal(traceId);
   });
 });

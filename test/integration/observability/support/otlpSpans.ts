@@ -1,6 +1,9 @@
 /** A span as the OTLP/HTTP JSON exporter sends it (the fields the tests read). */
 export interface OtlpSpan {
   readonly name: string;
+  /** Hex, as the JSON encoding writes ids. */
+  readonly traceId: string;
+  readonly parentSpanId?: string;
   readonly attributes?: readonly { key: string; value: { stringValue?: string } }[];
 }
 
