@@ -1,7 +1,8 @@
 /**
  * HTTP load benchmark (issue 3): single-sentence POST /v1/embeddings at 1, 8 and 64 concurrent
- * clients: the default batcher, the same without its padding limit (the previous default), plain
- * FIFO batches, and batching off (batches of one, no waiting).
+ * clients: the default batcher, the same waiting maxWaitMs even when a worker is idle, the same
+ * without its padding limit (the previous default), plain FIFO batches, and batching off
+ * (batches of one, no waiting).
  * Sentences are real corpus texts cycled in a fixed order. Run: `npm run bench:http`.
  */
 import autocannon from 'autocannon';
@@ -13,6 +14,7 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONCURRENCY = [1, 8, 64];
 const MODES: Record<string, Record<string, string>> = {
   'default: ≤16 texts, padding ≤5%': {},
+  'default, always waiting 2 ms': { EMBEDLINE_DISPATCH_WHEN_IDLE: 'false' },
   'no padding limit: ≤64 texts': { EMBEDLINE_MAX_BATCH_SIZE: '64', EMBEDLINE_MAX_PADDING_RATIO: '1' },
   'FIFO: ≤64 texts, lookahead 1': { EMBEDLINE_MAX_BATCH_SIZE: '64', EMBEDLINE_MAX_PADDING_RATIO: '1', EMBEDLINE_BATCH_LOOKAHEAD: '1' },
   'batching off': { EMBEDLINE_MAX_BATCH_SIZE: '1', EMBEDLINE_MAX_WAIT_MS: '0' },

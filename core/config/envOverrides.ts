@@ -33,6 +33,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; p
   EMBEDLINE_MAX_QUEUED_TEXTS: { path: ['batching', 'maxQueuedTexts'], parse: int },
   EMBEDLINE_BATCH_LOOKAHEAD: { path: ['batching', 'lookahead'], parse: int },
   EMBEDLINE_MAX_PADDING_RATIO: { path: ['batching', 'maxPaddingRatio'], parse: num },
+  EMBEDLINE_DISPATCH_WHEN_IDLE: { path: ['batching', 'dispatchWhenIdle'], parse: bool },
   EMBEDLINE_REQUEST_TIMEOUT_MS: { path: ['batching', 'requestTimeoutMs'], parse: int },
   EMBEDLINE_HOST: { path: ['http', 'host'], parse: str },
   EMBEDLINE_PORT: { path: ['http', 'port'], parse: int },

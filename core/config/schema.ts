@@ -59,6 +59,8 @@ export const configSchema = z.strictObject({
         lookahead: positiveInt.max(64).default(8),
         /** A batch stops growing before padding would exceed this share of its tokens; 1 = no limit. */
         maxPaddingRatio: z.number().min(0).max(1).default(0.05),
+        /** While an inference worker is idle, send a batch at once rather than wait maxWaitMs for company. */
+        dispatchWhenIdle: z.boolean().default(true),
       })
       .prefault({}),
     http: z.strictObject({

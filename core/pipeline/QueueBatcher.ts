@@ -20,6 +20,11 @@ export interface QueueBatcherOptions {
   readonly lookahead: number;
   /** A batch stops growing before padded positions would exceed this share of it. */
   readonly maxPaddingRatio: number;
+  /**
+   * While fewer batches than this are running (a device is idle), a batch goes at once instead
+   * of waiting `maxWaitMs` for company: waiting only pays when the devices are busy. 0 = always wait.
+   */
+  readonly dispatchAtOnceBelow: number;
 }
 
 export function queueBatcherOptions(config: Readonly<EmbedlineConfig>): QueueBatcherOptions {
@@ -30,12 +35,14 @@ export function queueBatcherOptions(config: Readonly<EmbedlineConfig>): QueueBat
     maxInFlightBatches: config.encoder.workers * 2,
     lookahead: config.batching.lookahead,
     maxPaddingRatio: config.batching.maxPaddingRatio,
+    dispatchAtOnceBelow: config.batching.dispatchWhenIdle ? config.encoder.workers : 0,
   };
 }
 
 /**
  * The default batcher: one FIFO queue per priority. A batch is sent when it is full (size or
- * padded-token budget) or its oldest text has waited `maxWaitMs`; it is built around the
+ * padded-token budget), when its oldest text has waited `maxWaitMs`, or at once while a worker
+ * is idle (waiting for company only pays while the devices are busy); it is built around the
  * oldest text from texts of similar length. Higher priority goes first,
  * but a class passed over `starvationLimit` times in a row is served next. A batch that fails
  * is split in halves and retried, so one poisonous text fails only its own request.
@@ -92,7 +99,8 @@ export class QueueBatcher implements Batcher {
       if (this.queued === 0) return this.clearTimer();
       const shape = this.policy.next({ queuedTexts: this.queued });
       const waitedMs = Date.now() - this.oldestEnqueuedAt();
-      if (this.queued < shape.maxBatchSize && waitedMs < shape.maxWaitMs) return this.wakeAfter(shape.maxWaitMs - waitedMs);
+      const deviceIdle = this.inFlight < this.options.dispatchAtOnceBelow;
+      if (!deviceIdle && this.queued < shape.maxBatchSize && waitedMs < shape.maxWaitMs) return this.wakeAfter(shape.maxWaitMs - waitedMs);
       const batch = this.takeBatch(shape);
       // Also when texts leave the queue, so the gauge falls back to 0 when the service idles.
       notifyObservers(this.observers, (o) => o.onQueueDepth?.(this.queued));

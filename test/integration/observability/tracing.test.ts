@@ -21,8 +21,9 @@ describe('tracing of the pipeline on the real model', () => {
 
   before(async () => {
     tracing = startTracing(tracingConfig(), { extraProcessors: [new SimpleSpanProcessor(exporter)] });
-    // A long wait, and no padding limit, let three concurrent requests of different lengths meet in one batch.
-    runtime = await startTestRuntime({ batching: { maxWaitMs: 300, maxPaddingRatio: 1 } });
+    // A long wait that applies even to an idle worker, and no padding limit, let three concurrent
+    // requests of different lengths meet in one batch.
+    runtime = await startTestRuntime({ batching: { maxWaitMs: 300, maxPaddingRatio: 1, dispatchWhenIdle: false } });
   });
 
   after(async () => {

@@ -6,7 +6,7 @@ import { StaticBatchSizePolicy } from '../../../../core/pipeline/StaticBatchSize
 import { GatedScheduler } from '../../../doubles/GatedScheduler.js';
 import { workItem } from '../../../fixtures/workItem.js';
 
-function batcherWith(scheduler: GatedScheduler, batching: Record<string, number>, workers = 1): QueueBatcher {
+function batcherWith(scheduler: GatedScheduler, batching: Record<string, number | boolean>, workers = 1): QueueBatcher {
   const config = configSchema.parse({ batching: { maxWaitMs: 0, ...batching }, encoder: { workers } });
   return new QueueBatcher(new StaticBatchSizePolicy(config), scheduler, [], config);
 }
@@ -103,6 +103,37 @@ describe('QueueBatcher', () => {
     await tick();
 
     expect(scheduler.received[0]!.rows.map((r) => r.length)).to.deep.equal([120]);
+  });
+
+  it('sends a lone text at once while a worker is idle, and lets texts wait for company while none is', async () => {
+    const scheduler = new GatedScheduler();
+    const batcher = batcherWith(scheduler, { maxWaitMs: 10_000, maxBatchSize: 16 }, 1);
+
+    batcher.submit([workItem(1)]);
+    await tick();
+    batcher.submit([workItem(2)]);
+    await tick();
+
+    expect(scheduler.received.map((b) => b.rows.length), 'only the first went; the second waits').to.deep.equal([1]);
+    batcher.submit([workItem(3)]);
+    scheduler.releaseOne();
+    await tick();
+    expect(scheduler.received.map((b) => b.rows.length), 'the worker is idle again: both waiting texts go together').to.deep.equal([1, 2]);
+    scheduler.releaseAll();
+  });
+
+  it('with dispatchWhenIdle off, waits maxWaitMs for company even with every worker idle', async () => {
+    const scheduler = new GatedScheduler();
+    const batcher = batcherWith(scheduler, { maxWaitMs: 10_000, maxBatchSize: 16, dispatchWhenIdle: false }, 1);
+
+    batcher.submit([workItem(1)]);
+    await tick();
+
+    expect(scheduler.received).to.have.length(0);
+    batcher.submit(Array.from({ length: 15 }, (_, i) => workItem(10 + i)));
+    await tick();
+    expect(scheduler.received.map((b) => b.rows.length), 'a full batch goes without waiting').to.deep.equal([16]);
+    scheduler.releaseAll();
   });
 
   it('skips cancelled texts instead of running them', async () => {
