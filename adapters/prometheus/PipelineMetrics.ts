@@ -27,6 +27,7 @@ export class PipelineMetrics implements PipelineObserver {
   private readonly errors = new Counter<'code'>({ name: 'embedline_errors_total', help: 'Failed embed requests by error code.', labelNames: ['code'], registers: [this.registry] });
   private readonly batchSize = new Histogram<'device'>({ name: 'embedline_batch_size', help: 'Texts per inference batch.', labelNames: ['device'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [this.registry] });
   private readonly batchTokens = new Histogram<'device'>({ name: 'embedline_batch_padded_tokens', help: 'Padded tokens (rows x longest row) per batch.', labelNames: ['device'], buckets: [64, 256, 1024, 2048, 4096, 8192, 16384, 65536], registers: [this.registry] });
+  private readonly batchPadding = new Counter<'device'>({ name: 'embedline_batch_padding_tokens_total', help: 'Padding positions sent to inference (rows x longest row, minus real tokens); over the padded_tokens sum it is the padding share.', labelNames: ['device'], registers: [this.registry] });
   private readonly batchInfer = new Histogram<'device'>({ name: 'embedline_batch_inference_seconds', help: 'ONNX Runtime time per batch.', labelNames: ['device'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   private readonly queueWait = new Histogram({ name: 'embedline_batch_queue_wait_seconds', help: 'Mean time texts of a batch waited in the queue.', buckets: LATENCY_BUCKETS, registers: [this.registry] });
   private readonly batchErrors = new Counter({ name: 'embedline_batch_errors_total', help: 'Inference batches that failed.', registers: [this.registry] });
@@ -59,6 +60,7 @@ export class PipelineMetrics implements PipelineObserver {
     }
     this.batchSize.observe({ device: event.device }, event.size);
     this.batchTokens.observe({ device: event.device }, event.size * event.seqLen);
+    this.batchPadding.inc({ device: event.device }, event.size * event.seqLen - event.realTokens);
     this.batchInfer.observe({ device: event.device }, event.inferMs / 1000);
     this.queueWait.observe(event.queueWaitMs / 1000);
   }
