@@ -52,9 +52,12 @@ describe('pipeline batching on the real model', () => {
   });
 
   it('fails a request whose deadline passes with EMBEDLINE_TIMEOUT and keeps serving others', async () => {
-    const busy = runtime.pipeline.embed(Array.from({ length: 120 }, () => VARIED_SENTENCES[200]!));
+    // Enough work that texts are still queued behind the batches in flight; "late" is sent only
+    // once they are, so it waits behind them instead of finding a worker idle.
+    const busy = runtime.pipeline.embed(Array.from({ length: 400 }, () => 'a sentence of some forty word pieces, '.repeat(5)), { timeoutMs: 300_000 });
+    while (runtime.pipeline.queuedTexts === 0) await new Promise((r) => setTimeout(r, 1));
 
-    const error = await runtime.pipeline.embed(['late'], { timeoutMs: 1 }).catch((e: unknown) => e);
+    const error = await runtime.pipeline.embed(['late'], { timeoutMs: 50 }).catch((e: unknown) => e);
     await busy;
 
     expect((error as EmbedlineError).code).to.equal('EMBEDLINE_TIMEOUT');
