@@ -30,6 +30,8 @@ interface Slot {
 
 // Always the compiled file: run from dist/ (`npm run build`), as worker threads get no TS loader.
 const WORKER_ENTRY = new URL('./inferenceWorker.js', import.meta.url);
+/** How long a thread asked to stop may finish its batch before it is terminated regardless (a hung run). */
+const FORCE_STOP_AFTER_MS = 30_000;
 
 /**
  * A fixed set of inference worker threads, one ONNX Runtime session each, fed from one FIFO
@@ -82,7 +84,7 @@ export class WorkerPool {
   async terminateWorker(index: number): Promise<void> {
     const slot = this.slots[index];
     if (!slot) throw new RangeError(`no worker ${index}; the pool has ${this.slots.length}`);
-    await stopBetweenBatches(slot.worker, 30_000);
+    await stopBetweenBatches(slot.worker, FORCE_STOP_AFTER_MS);
   }
 
   /**
@@ -90,7 +92,7 @@ export class WorkerPool {
    * running finishes (terminating inside a native `session.run` can abort the process). A thread
    * still busy after `forceAfterMs` (a hung run) is terminated anyway.
    */
-  async close(forceAfterMs = 30_000): Promise<void> {
+  async close(forceAfterMs = FORCE_STOP_AFTER_MS): Promise<void> {
     this.closed = true;
     for (const pending of this.queue.splice(0)) {
       pending.reject(new EmbedlineError('EMBEDLINE_SHUTTING_DOWN', 'The inference pool closed before this batch ran.'));

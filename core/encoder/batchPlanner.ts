@@ -16,17 +16,25 @@ export interface BatchLimits {
  * @example
  * planBatches([5, 90, 6, 88], { maxBatchSize: 2, maxBatchTokens: 1024 }); // [[0, 2], [3, 1]]
  */
+/**
+ * Whether a batch of `rows` rows, the longest `longest` word pieces and `real` word pieces in
+ * all, keeps to the limits: rows, padded cells (rows × longest), and padding's share of the cells.
+ * The one rule both the encoder's planner and the pipeline's batcher grow batches by.
+ */
+export function withinLimits(rows: number, longest: number, real: number, limits: BatchLimits): boolean {
+  const cells = rows * longest;
+  return rows <= limits.maxBatchSize && cells <= limits.maxBatchTokens && cells - real <= (limits.maxPaddingRatio ?? 1) * cells;
+}
+
 export function planBatches(lengths: ArrayLike<number>, limits: BatchLimits): number[][] {
   const order = Array.from({ length: lengths.length }, (_, i) => i).sort((a, b) => lengths[a]! - lengths[b]! || a - b);
   const batches: number[][] = [];
-  const maxPaddingRatio = limits.maxPaddingRatio ?? 1;
   let current: number[] = [];
   let real = 0;
   for (const index of order) {
+    // Sorted ascending, so the new item is the batch's longest.
     const longest = lengths[index]!;
-    const cells = (current.length + 1) * longest;
-    const padding = cells - real - longest;
-    if (current.length > 0 && (current.length >= limits.maxBatchSize || cells > limits.maxBatchTokens || padding > maxPaddingRatio * cells)) {
+    if (current.length > 0 && !withinLimits(current.length + 1, longest, real + longest, limits)) {
       batches.push(current);
       current = [];
       real = 0;

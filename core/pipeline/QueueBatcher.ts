@@ -6,6 +6,7 @@ import type { Batcher } from '../ports/Batcher.js';
 import { BATCH_SIZE_POLICY, type BatchShape, type BatchSizePolicy } from '../ports/BatchSizePolicy.js';
 import { DEVICE_SCHEDULER, type DeviceScheduler } from '../ports/DeviceScheduler.js';
 import { PIPELINE_OBSERVER, type PipelineObserver } from '../ports/PipelineObserver.js';
+import { withinLimits, type BatchLimits } from '../encoder/batchPlanner.js';
 import { BatchTrace } from './BatchTrace.js';
 import { notifyObservers } from './notifyObservers.js';
 import { PRIORITIES, type Priority, type WorkItem } from './types.js';
@@ -114,7 +115,7 @@ export class QueueBatcher implements Batcher {
    * class, each step taking whichever neighbour (shorter or longer) adds the fewest padded
    * tokens, and stopping before padding would pass `maxPaddingRatio` of the batch. Padding is
    * the cost that matters on real text: one long text in a FIFO batch pads every row to its
-   * length, and even sorted batches of 64 spent 39% of their tokens on padding
+   * length, and even sorted batches of 64 spent 30% of their tokens on padding
    * (docs/BENCHMARKS.md, "Pipeline batching").
    */
   private takeBatch(shape: BatchShape): WorkItem[] {
@@ -126,20 +127,15 @@ export class QueueBatcher implements Batcher {
     let hi = lo;
     let longest = head.ids.length;
     let real = longest;
-    const wasteWith = (candidate: WorkItem | undefined): number => {
-      if (!candidate) return Infinity;
-      const rows = hi - lo + 2;
-      return rows * Math.max(longest, candidate.ids.length) - real - candidate.ids.length;
-    };
-    while (hi - lo + 1 < shape.maxBatchSize) {
+    const limits: BatchLimits = { maxBatchSize: shape.maxBatchSize, maxBatchTokens: shape.maxBatchTokens, maxPaddingRatio: this.options.maxPaddingRatio };
+    // Padded cells the batch would hold beyond its real tokens with `candidate` added.
+    const wasteWith = (candidate: WorkItem | undefined): number => (candidate ? (hi - lo + 2) * Math.max(longest, candidate.ids.length) - real - candidate.ids.length : Infinity);
+    for (;;) {
       const below = byLength[lo - 1];
       const above = byLength[hi + 1];
       const takeAbove = wasteWith(above) <= wasteWith(below);
       const candidate = takeAbove ? above : below;
-      if (!candidate) break;
-      const rows = hi - lo + 2;
-      const padded = rows * Math.max(longest, candidate.ids.length);
-      if (padded > shape.maxBatchTokens || padded - real - candidate.ids.length > this.options.maxPaddingRatio * padded) break;
+      if (!candidate || !withinLimits(hi - lo + 2, Math.max(longest, candidate.ids.length), real + candidate.ids.length, limits)) break;
       longest = Math.max(longest, candidate.ids.length);
       real += candidate.ids.length;
       if (takeAbove) hi++;

@@ -1,4 +1,5 @@
 import type { DeviceRun, InferenceDevice } from '../../plugins/weighted-scheduler/InferenceDevice.js';
+import { WrappedDevice } from './WrappedDevice.js';
 
 /**
  * A real device whose worker thread exits while its `crashOnRun`-th run (warm-up runs
@@ -6,14 +7,12 @@ import type { DeviceRun, InferenceDevice } from '../../plugins/weighted-schedule
  * made to do at a chosen moment. The kill is real: the thread ends and its batch fails with
  * EMBEDLINE_WORKER_CRASHED, exactly as when a session or driver takes the thread down.
  */
-export class CrashingDevice implements InferenceDevice {
+export class CrashingDevice extends WrappedDevice {
   runs = 0;
   crashes = 0;
 
-  constructor(private readonly inner: InferenceDevice, private readonly crashOnRun: number) {}
-
-  get spec(): InferenceDevice['spec'] {
-    return this.inner.spec;
+  constructor(inner: InferenceDevice, private readonly crashOnRun: number) {
+    super(inner);
   }
 
   run(rows: readonly Int32Array[]): Promise<DeviceRun> {
@@ -24,17 +23,5 @@ export class CrashingDevice implements InferenceDevice {
       void this.inner.terminate();
     }
     return this.inner.run(rows);
-  }
-
-  start(): Promise<void> {
-    return this.inner.start();
-  }
-
-  terminate(): Promise<void> {
-    return this.inner.terminate();
-  }
-
-  stop(): Promise<void> {
-    return this.inner.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeviceRun, InferenceDevice } from '../../plugins/weighted-scheduler/InferenceDevice.js';
+import { WrappedDevice } from './WrappedDevice.js';
 
 /**
  * A real device made slower by a fixed factor: it stands in for a slower accelerator, which
@@ -8,11 +9,9 @@ import type { DeviceRun, InferenceDevice } from '../../plugins/weighted-schedule
  * device for `extraFactor` × that run's own time before answering, as a device running at
  * 1 / (1 + extraFactor) of the speed would. Used by the weighted-scheduler tests and benchmark.
  */
-export class SlowDevice implements InferenceDevice {
-  constructor(private readonly inner: InferenceDevice, private readonly extraFactor: number) {}
-
-  get spec(): InferenceDevice['spec'] {
-    return this.inner.spec;
+export class SlowDevice extends WrappedDevice {
+  constructor(inner: InferenceDevice, private readonly extraFactor: number) {
+    super(inner);
   }
 
   async run(rows: readonly Int32Array[]): Promise<DeviceRun> {
@@ -20,17 +19,5 @@ export class SlowDevice implements InferenceDevice {
     const run = await this.inner.run(rows);
     await sleep((performance.now() - started) * this.extraFactor);
     return run;
-  }
-
-  start(): Promise<void> {
-    return this.inner.start();
-  }
-
-  terminate(): Promise<void> {
-    return this.inner.terminate();
-  }
-
-  stop(): Promise<void> {
-    return this.inner.stop();
   }
 }

@@ -1,19 +1,12 @@
 import { expect } from 'chai';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ENV_OVERRIDES } from '../../../../core/config/envOverrides.js';
 import { ERROR_CODES } from '../../../../core/errors.js';
+import { repoFile } from '../../../integration/observability/support/repoFiles.js';
 
 /** Names with the prefix that are not settings: the config-file pointer and a Grafana provisioning path. */
 const NOT_SETTINGS = new Set(['EMBEDLINE_CONFIG', 'EMBEDLINE_DASHBOARDS_DIR']);
-
-function repoRoot(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, 'infra-cdk', 'lib'))) return dir;
-  }
-  throw new Error('repository root not found');
-}
 
 function settingNamesIn(file: string): string[] {
   const names = readFileSync(file, 'utf8').match(/\bEMBEDLINE_[A-Z0-9_]+\b/g) ?? [];
@@ -27,7 +20,7 @@ function settingNamesIn(file: string): string[] {
  * app, env.example or the docs must be one loadConfig reads.
  */
 describe('EMBEDLINE_* names outside core/config', () => {
-  const root = repoRoot();
+  const root = dirname(repoFile('env.example'));
   const files = [
     ...readdirSync(join(root, 'infra-cdk', 'lib')).map((f) => join(root, 'infra-cdk', 'lib', f)),
     join(root, 'env.example'),
