@@ -5,6 +5,7 @@ import { registerConfigCommand } from './configCommand.js';
 import { registerEmbedCommand } from './embedCommand.js';
 import { registerEnqueueCommand } from './enqueueCommand.js';
 import { registerModelCommands } from './modelCommands.js';
+import { registerCalibrateCommand } from './calibrateCommand.js';
 import { registerServeCommand } from './serveCommand.js';
 import { registerWorkerCommand } from './workerCommand.js';
 
@@ -16,6 +17,7 @@ const program = new Command('embedline')
 registerServeCommand(program);
 registerEmbedCommand(program);
 registerModelCommands(program);
+registerCalibrateCommand(program);
 registerConfigCommand(program);
 registerWorkerCommand(program);
 registerEnqueueCommand(program);
