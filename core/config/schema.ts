@@ -61,6 +61,14 @@ export const configSchema = z.strictObject({
         maxPaddingRatio: z.number().min(0).max(1).default(0.05),
         /** While an inference worker is idle, send a batch at once rather than wait maxWaitMs for company. */
         dispatchWhenIdle: z.boolean().default(true),
+        /**
+         * Admission by expected wait: queued tokens ahead ÷ measured tokens/s. A request that would
+         * wait longer than its priority's limit gets 429 with Retry-After from the same estimate.
+         * Unset: requestTimeoutMs (work that would time out in the queue is refused up front).
+         */
+        maxQueueDelayMs: z
+          .strictObject({ critical: positiveInt.optional(), normal: positiveInt.optional(), background: positiveInt.optional() })
+          .prefault({}),
       })
       .prefault({}),
     http: z.strictObject({

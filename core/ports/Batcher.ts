@@ -1,5 +1,5 @@
 import type { ServiceIdentifier } from 'inversify';
-import type { WorkItem } from '../pipeline/types.js';
+import type { Priority, WorkItem } from '../pipeline/types.js';
 
 /**
  * Holds queued texts and forms inference batches from them (size, token budget, wait),
@@ -7,13 +7,20 @@ import type { WorkItem } from '../pipeline/types.js';
  *
  * @example
  * batcher.submit(items);             // items resolve one by one as their batches finish
+ * batcher.expectedWaitMs('normal');  // what a text of that priority would wait now
  * await batcher.drain();             // on shutdown: wait for everything accepted
  */
 export interface Batcher {
-  /** Throws EMBEDLINE_OVERLOADED (and accepts none) when the items would overflow the queue. */
+  /**
+   * Throws EMBEDLINE_OVERLOADED (and accepts none) when the items would overflow the queue or
+   * would wait longer than their priority's maximum queue delay; its `retryAfterSeconds` comes
+   * from the same estimate.
+   */
   submit(items: readonly WorkItem[]): void;
   readonly queuedTexts: number;
   readonly inFlightBatches: number;
+  /** Queued work ahead of a new text of this priority ÷ measured throughput; 0 before any measurement. */
+  expectedWaitMs?(priority: Priority): number;
   drain(): Promise<void>;
 }
 

@@ -1,0 +1,40 @@
+import { EmbedlineError } from '../../errors.js';
+import type { Priority } from '../types.js';
+import type { ThroughputEstimator } from './ThroughputEstimator.js';
+
+export type QueueDelayLimits = Readonly<Record<Priority, number>>;
+
+/**
+ * Admits by expected wait: the tokens queued ahead of a new text (its priority and above, plus
+ * those running) ÷ measured throughput. Work that would wait longer than its priority's
+ * `maxQueueDelayMs` is refused at once with EMBEDLINE_OVERLOADED and a `retryAfterSeconds` of
+ * when, at the measured rate, the queue will have shrunk enough for it. Before the first batch
+ * is measured there is no estimate and only the text-count cap applies.
+ *
+ * @example
+ * admission.check('normal', 512, queue.tokensAhead('normal') + inFlightTokens);
+ */
+export class AdmissionControl {
+  constructor(
+    private readonly throughput: ThroughputEstimator,
+    private readonly maxQueueDelayMs: QueueDelayLimits,
+  ) {}
+
+  /** Milliseconds `tokensAhead` tokens take to clear at the measured rate; 0 with no measurement yet. */
+  expectedWaitMs(tokensAhead: number): number {
+    const rate = this.throughput.tokensPerSecond();
+    return rate ? (tokensAhead * 1000) / rate : 0;
+  }
+
+  check(priority: Priority, ownTokens: number, tokensAhead: number): void {
+    const waitMs = this.expectedWaitMs(tokensAhead + ownTokens);
+    const limitMs = this.maxQueueDelayMs[priority];
+    if (waitMs <= limitMs) return;
+    const retryAfterSeconds = Math.max(1, Math.ceil((waitMs - limitMs) / 1000));
+    throw new EmbedlineError(
+      'EMBEDLINE_OVERLOADED',
+      `A ${priority} request would wait about ${Math.round(waitMs)} ms in the queue, over its limit of ${limitMs} ms (batching.maxQueueDelayMs.${priority}); retry after ${retryAfterSeconds} s.`,
+      { priority, expectedWaitMs: Math.round(waitMs), maxQueueDelayMs: limitMs, retryAfterSeconds },
+    );
+  }
+}

@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import { EmbedlineError } from '../../../../../core/errors.js';
+import { AdmissionControl } from '../../../../../core/pipeline/batching/AdmissionControl.js';
+import { ThroughputEstimator } from '../../../../../core/pipeline/batching/ThroughputEstimator.js';
+
+function measured(tokensPerBatch: number, ms: number, parallelism = 2): ThroughputEstimator {
+  const estimator = new ThroughputEstimator(parallelism);
+  estimator.record(tokensPerBatch, ms);
+  return estimator;
+}
+
+describe('AdmissionControl', () => {
+  it('admits anything before the first batch is measured', () => {
+    const admission = new AdmissionControl(new ThroughputEstimator(2), { critical: 10, normal: 10, background: 10 });
+
+    expect(() => admission.check('normal', 1_000_000, 1_000_000)).not.to.throw();
+  });
+
+  it('estimates the wait as tokens ahead over measured tokens/s times the parallel batches', () => {
+    // 1,000 tokens in 500 ms on each of 2 workers: 4,000 tokens/s.
+    const admission = new AdmissionControl(measured(1000, 500), { critical: 1000, normal: 1000, background: 1000 });
+
+    expect(admission.expectedWaitMs(8000)).to.equal(2000);
+  });
+
+  it('refuses work over its priority limit with EMBEDLINE_OVERLOADED and a Retry-After from the estimate', () => {
+    const admission = new AdmissionControl(measured(1000, 500), { critical: 1000, normal: 1000, background: 1000 });
+    let error: EmbedlineError | undefined;
+
+    try {
+      admission.check('normal', 4000, 16_000); // 20,000 tokens at 4,000/s = 5 s, 4 s over the limit
+    } catch (e) {
+      error = e as EmbedlineError;
+    }
+
+    expect(error?.code).to.equal('EMBEDLINE_OVERLOADED');
+    expect(error?.context.retryAfterSeconds).to.equal(4);
+    expect(error?.context.expectedWaitMs).to.equal(5000);
+  });
+
+  it('admits a critical request that a background one with the same work ahead is refused for', () => {
+    const admission = new AdmissionControl(measured(1000, 500), { critical: 10_000, normal: 5000, background: 1000 });
+
+    expect(() => admission.check('critical', 100, 8000)).not.to.throw();
+    expect(() => admission.check('background', 100, 8000)).to.throw(EmbedlineError);
+  });
+});
