@@ -118,8 +118,7 @@ export class QueueBatcher implements Batcher {
     }
     if (items.length > 0) {
       const priority = items[0]!.priority;
-      const ownTokens = items.reduce((sum, it) => sum + it.ids.length, 0);
-      this.admission.check(priority, ownTokens, this.queue.tokensAhead(priority) + this.dispatcher.inFlightTokens);
+      this.admission.check(priority, this.queue.tokensAhead(priority) + this.dispatcher.inFlightTokens);
     }
     this.queue.push(items);
     notifyObservers(this.observers, (o) => o.onQueueDepth?.(this.queue.size));

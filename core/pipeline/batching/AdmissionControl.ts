@@ -12,7 +12,7 @@ export type QueueDelayLimits = Readonly<Record<Priority, number>>;
  * is measured there is no estimate and only the text-count cap applies.
  *
  * @example
- * admission.check('normal', 512, queue.tokensAhead('normal') + inFlightTokens);
+ * admission.check('normal', queue.tokensAhead('normal') + inFlightTokens);
  */
 export class AdmissionControl {
   constructor(
@@ -26,8 +26,9 @@ export class AdmissionControl {
     return rate ? (tokensAhead * 1000) / rate : 0;
   }
 
-  check(priority: Priority, ownTokens: number, tokensAhead: number): void {
-    const waitMs = this.expectedWaitMs(tokensAhead + ownTokens);
+  /** The request's own tokens do not count: the limit is on time spent queued, not on its inference. */
+  check(priority: Priority, tokensAhead: number): void {
+    const waitMs = this.expectedWaitMs(tokensAhead);
     const limitMs = this.maxQueueDelayMs[priority];
     if (waitMs <= limitMs) return;
     const retryAfterSeconds = Math.max(1, Math.ceil((waitMs - limitMs) / 1000));

@@ -62,6 +62,29 @@ describe('QueueBatcher', () => {
     expect(batcher.queuedTexts).to.equal(1);
   });
 
+  it('refuses a request that would wait past its maxQueueDelayMs once throughput is measured, and still takes a critical one', async () => {
+    const scheduler = new GatedScheduler();
+    const config = configSchema.parse({ batching: { maxWaitMs: 0, maxBatchSize: 1, maxQueueDelayMs: { normal: 1, critical: 60_000 } }, encoder: { workers: 1 } });
+    const batcher = new QueueBatcher(new StaticBatchSizePolicy(config), scheduler, [], config);
+    batcher.submit([workItem(0)]);
+    await tick();
+    scheduler.releaseOne();
+    await tick();
+    batcher.submit([workItem(1)]);
+
+    let error: unknown;
+    try {
+      batcher.submit(Array.from({ length: 10 }, (_, i) => workItem(10 + i, { length: 64 })));
+    } catch (e) {
+      error = e;
+    }
+
+    expect((error as EmbedlineError).code).to.equal('EMBEDLINE_OVERLOADED');
+    expect((error as EmbedlineError).context.retryAfterSeconds).to.be.at.least(1);
+    expect(() => batcher.submit([workItem(2, { priority: 'critical' })])).not.to.throw();
+    scheduler.releaseAll();
+  });
+
   it('keeps rows × longest row within the token budget when forming a batch', async () => {
     const scheduler = new GatedScheduler();
     const batcher = batcherWith(scheduler, { maxBatchSize: 64, maxBatchTokens: 40 }, 4);
