@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   EMBEDLINE_SHUTTING_DOWN: 'The process is draining and accepts no new work.',
   EMBEDLINE_CONFIG: 'The configuration is invalid; the message lists every problem with its path.',
   EMBEDLINE_PLUGIN_MISSING: 'A plugin requires another plugin that is not enabled.',
+  EMBEDLINE_PLUGIN_CONFLICT: 'Two enabled plugins provide the same service; enable only one of them.',
+  EMBEDLINE_STAGE_FAILED: 'A pipeline stage (a plugin\'s request or result stage) failed unexpectedly; the error names the stage.',
   EMBEDLINE_MODEL_NOT_FOUND: 'The model files are not on disk; run `embedline model pull`.',
   EMBEDLINE_MODEL_INTEGRITY: 'A model file does not match its recorded sha256.',
   EMBEDLINE_MODEL_FETCH: 'No source could provide the model files.',

@@ -13,6 +13,8 @@ const STATUS: Readonly<Record<ErrorCode, { status: number; type: string }>> = {
   EMBEDLINE_SHUTTING_DOWN: { status: 503, type: 'service_unavailable' },
   EMBEDLINE_CONFIG: { status: 500, type: 'server_error' },
   EMBEDLINE_PLUGIN_MISSING: { status: 500, type: 'server_error' },
+  EMBEDLINE_PLUGIN_CONFLICT: { status: 500, type: 'server_error' },
+  EMBEDLINE_STAGE_FAILED: { status: 500, type: 'server_error' },
   EMBEDLINE_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error' },
   EMBEDLINE_MODEL_INTEGRITY: { status: 500, type: 'server_error' },
   EMBEDLINE_MODEL_FETCH: { status: 500, type: 'server_error' },

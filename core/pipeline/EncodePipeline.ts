@@ -10,6 +10,7 @@ import { REQUEST_STAGE, type RequestStage } from '../ports/RequestStage.js';
 import { RESULT_STAGE, type ResultStage } from '../ports/ResultStage.js';
 import { EmbedContext } from './EmbedContext.js';
 import { notifyObservers } from './notifyObservers.js';
+import { requestDeadline } from './requestDeadline.js';
 import { submitPending } from './submitPending.js';
 import { ATTRIBUTES, inSpan, markFailed, pipelineTracer, SPAN_NAMES } from './tracing.js';
 import type { EmbedOptions, EmbedResult } from './types.js';
@@ -57,12 +58,14 @@ export class EncodePipeline {
     const attributes = { [ATTRIBUTES.requestId]: requestId, [ATTRIBUTES.priority]: priority };
     return pipelineTracer().startActiveSpan(SPAN_NAMES.request, { attributes }, async (span) => {
       let ctx: EmbedContext | undefined;
+      const timeoutMs = options.timeoutMs ?? this.config.batching.requestTimeoutMs;
+      const deadline = requestDeadline(timeoutMs, options.signal);
       try {
         assertTexts(texts);
         span.setAttribute(ATTRIBUTES.texts, texts.length);
-        ctx = new EmbedContext(requestId, texts, priority, this.config.model.variant, startedAt);
+        ctx = new EmbedContext(requestId, texts, priority, this.config.model.variant, startedAt, startedAt + timeoutMs, deadline.signal, options.precision);
         ctx.spanContext = span.spanContext();
-        const result = await this.run(ctx, options);
+        const result = await this.run(ctx);
         span.setAttribute(ATTRIBUTES.promptTokens, result.promptTokens);
         this.report(requestId, priority, texts.length, result.promptTokens, startedAt);
         return result;
@@ -72,28 +75,51 @@ export class EncodePipeline {
         this.report(requestId, priority, Array.isArray(texts) ? texts.length : 0, promptTokensOf(ctx), startedAt, error);
         throw error;
       } finally {
+        deadline.dispose();
         span.end();
       }
     });
   }
 
-  /** Tokenize → request stages → batcher → result stages; each step a child span of the request's. */
-  private async run(ctx: EmbedContext, options: EmbedOptions): Promise<EmbedResult> {
-    const tokens = await inSpan(SPAN_NAMES.tokenize, () => this.runtime.tokenizer.tokenize(ctx.texts));
-    ctx.tokenCounts = tokens.map((t) => t.ids.length);
-    if (this.requestStages.length > 0) {
-      await inSpan(SPAN_NAMES.preProcess, async () => {
-        for (const stage of this.requestStages) await stage.beforeBatch(ctx);
-      }, { [ATTRIBUTES.stages]: this.requestStages.map((s) => s.name) });
+  /** Request stages → tokenize pending → request stages → batcher → result stages; each step a child span. */
+  private async run(ctx: EmbedContext): Promise<EmbedResult> {
+    await this.runStages(SPAN_NAMES.preProcess, this.requestStages.filter((s) => s.beforeTokenize), ctx, (s) => s.beforeTokenize!(ctx));
+    const pending = ctx.pending();
+    if (pending.length > 0) {
+      const tokens = await inSpan(SPAN_NAMES.tokenize, () => this.runtime.tokenizer.tokenize(pending.map((i) => ctx.texts[i]!)));
+      pending.forEach((textIndex, k) => {
+        ctx.tokenIds[textIndex] = tokens[k]!.ids;
+        ctx.tokenCounts[textIndex] = tokens[k]!.ids.length;
+      });
     }
-    const timeoutMs = options.timeoutMs ?? this.config.batching.requestTimeoutMs;
+    await this.runStages(SPAN_NAMES.preProcess, this.requestStages.filter((s) => s.beforeBatch), ctx, (s) => s.beforeBatch!(ctx));
     // Queue wait, batch, inference and pooling spans come from the batcher (BatchTrace).
-    await submitPending(ctx, tokens, this.batcher, { deadline: ctx.startedAt + timeoutMs, signal: options.signal });
-    const vectors = await inSpan(SPAN_NAMES.postProcess, async () => {
-      for (const stage of this.resultStages) await stage.afterInference(ctx);
-      return ctx.outputs ?? ctx.vectors.map((values) => ({ values: values!, precision: 'fp32' as const }));
-    }, { [ATTRIBUTES.stages]: this.resultStages.map((s) => s.name) });
-    return { vectors, promptTokens: promptTokensOf(ctx) };
+    await submitPending(ctx, this.batcher);
+    await this.runStages(SPAN_NAMES.postProcess, this.resultStages, ctx, (s) => s.afterInference(ctx));
+    const context = ctx;
+    return {
+      vectors: ctx.vectors.map((values) => ({ values: values! })),
+      promptTokens: promptTokensOf(ctx),
+      sources: ctx.texts.map((_, i) => context.sourceOf(i) ?? 'computed'),
+      attributes: ctx.attributes,
+    };
+  }
+
+  /** Runs stages in order; a stage's unexpected failure becomes EMBEDLINE_STAGE_FAILED naming it. */
+  private async runStages<S extends { readonly name: string }>(spanName: string, stages: readonly S[], ctx: EmbedContext, call: (stage: S) => Promise<void> | void): Promise<void> {
+    // Post-processing always gets its span (it is where the response is assembled); pre-processing only when a stage runs.
+    if (stages.length === 0 && spanName !== SPAN_NAMES.postProcess) return;
+    await inSpan(spanName, async () => {
+      for (const stage of stages) {
+        if (ctx.signal.aborted) throw ctx.signal.reason instanceof EmbedlineError ? ctx.signal.reason : new EmbedlineError('EMBEDLINE_CANCELLED', 'The caller cancelled the request.');
+        try {
+          await call(stage);
+        } catch (cause) {
+          if (cause instanceof EmbedlineError) throw cause;
+          throw new EmbedlineError('EMBEDLINE_STAGE_FAILED', `Pipeline stage "${stage.name}" failed: ${cause instanceof Error ? cause.message : String(cause)}`, { stage: stage.name }, { cause });
+        }
+      }
+    }, { [ATTRIBUTES.stages]: stages.map((s) => s.name) });
   }
 
   private report(requestId: string, priority: EmbedContext['priority'], count: number, promptTokens: number, startedAt: number, error?: EmbedlineError): void {

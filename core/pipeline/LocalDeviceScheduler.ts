@@ -42,7 +42,7 @@ export class LocalDeviceScheduler implements DeviceScheduler {
   async run(batch: TokenBatch): Promise<BatchOutcome> {
     const pool = await this.pool(batch.variant);
     const output = await pool.run(() => packBatch(batch.rows, this.allocator), (buffers) => this.allocator.release(buffers));
-    return { vectors: output.vectors, device: `${this.kind}-${batch.variant}-${output.worker}`, inferMs: output.timings.inferMs, poolMs: output.timings.poolMs, packMs: 0 };
+    return { vectors: output.vectors, device: `${this.kind}-${batch.variant}-${output.worker}`, inferMs: output.timings.inferMs, poolMs: output.timings.poolMs };
   }
 
   status(): readonly DeviceStatus[] {

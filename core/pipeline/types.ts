@@ -1,5 +1,6 @@
 import type { SpanContext } from '@opentelemetry/api';
 import type { ModelVariant } from '../model/modelInfo.js';
+import type { VectorSource } from './EmbedContext.js';
 
 export const PRIORITIES = ['critical', 'normal', 'background'] as const;
 /** Carried on every request; the queue serves higher priority first without starving the rest. */
@@ -9,28 +10,29 @@ export function isPriority(value: unknown): value is Priority {
   return typeof value === 'string' && (PRIORITIES as readonly string[]).includes(value);
 }
 
-/** Output precision of a vector; the precision plugin maps priority onto one. */
-export type Precision = 'fp32' | 'int16' | 'int8';
-
-/** A vector as returned to the caller: fp32 as is, or quantized with its scale. */
+/** A vector as returned to the caller (the model's normalized fp32 output). */
 export interface EmbeddingVector {
   readonly values: Float32Array;
-  readonly precision: Precision;
-  /** Quantized form when precision ≠ fp32: integers and the scale that maps them back. */
-  readonly quantized?: { readonly data: Int8Array | Int16Array; readonly scale: number } | undefined;
 }
 
 export interface EmbedOptions {
   readonly priority?: Priority | undefined;
   readonly timeoutMs?: number | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** The precision the caller asked for, by name; the precision stage validates and applies it. */
+  readonly precision?: string | undefined;
   /** Caller's id for logs and traces (HTTP request id, SQS message id). */
   readonly requestId?: string | undefined;
 }
 
 export interface EmbedResult {
   readonly vectors: EmbeddingVector[];
+  /** Word pieces the model saw for this request (texts supplied by a stage before tokenization count 0). */
   readonly promptTokens: number;
+  /** Per text: 'computed' by the model, or the name of the stage that supplied the vector. */
+  readonly sources: readonly VectorSource[];
+  /** What stages recorded for adapters (e.g. the precision stage's formatted vectors). */
+  readonly attributes: ReadonlyMap<string, unknown>;
 }
 
 /** One text waiting to be batched. */
@@ -71,6 +73,5 @@ export interface BatchOutcome {
   readonly vectors: Float32Array;
   readonly device: string;
   readonly inferMs: number;
-  readonly packMs: number;
   readonly poolMs: number;
 }

@@ -3,11 +3,11 @@ import type { TextTokenizer } from '../encoder/TextTokenizer.js';
 import type { ModelInfo } from '../model/modelInfo.js';
 
 /**
- * The loaded model: its files and tokenizer. Resolved once at start (pulling the model if
- * allowed), before the container is built, so services receive it synchronously.
+ * The loaded model: its files and tokenizer. Bound as an async singleton (opening it may pull
+ * the model), so the container resolves it with `getAsync`, once.
  *
  * @example
- * const { model, tokenizer } = container.get(MODEL_RUNTIME);
+ * const { model, tokenizer } = await container.getAsync(MODEL_RUNTIME);
  */
 export interface ModelRuntime {
   readonly model: ModelInfo;

@@ -2,20 +2,19 @@ import type { ServiceIdentifier } from 'inversify';
 import type { EmbedContext } from '../pipeline/EmbedContext.js';
 
 /**
- * Runs before batching, in ascending `order`. A stage may settle some texts itself (a cache
- * hit fills `ctx.vectors[i]`) or change how the rest run (the precision policy sets the model
- * variant). Texts still unsettled afterwards go to the batcher.
- *
- * @example
- * class ExactCacheStage implements RequestStage {
- *   readonly name = 'exact-cache'; readonly order = 10;
- *   async beforeBatch(ctx: EmbedContext) { ctx.pending().forEach((i) => { const v = this.lru.get(ctx.texts[i]); if (v) ctx.settle(i, v); }); }
- * }
+ * Runs before inference, in ascending `order`, with two optional hooks:
+ * - `beforeTokenize`: first of all; a text settled here (`ctx.settle(i, v, this.name)`) costs
+ *   no tokenizer or model time (an exact cache on the text).
+ * - `beforeBatch`: after the still-pending texts are tokenized (`ctx.tokenIds[i]` is set); a
+ *   stage may settle more texts (a cache keyed on token ids) or set `ctx.variant`.
+ * Texts still pending afterwards go to the batcher. A stage that throws fails the request with
+ * EMBEDLINE_STAGE_FAILED naming it, unless it threw an EmbedlineError on purpose.
  */
 export interface RequestStage {
   readonly name: string;
   readonly order: number;
-  beforeBatch(ctx: EmbedContext): Promise<void> | void;
+  beforeTokenize?(ctx: EmbedContext): Promise<void> | void;
+  beforeBatch?(ctx: EmbedContext): Promise<void> | void;
 }
 
 export const REQUEST_STAGE: ServiceIdentifier<RequestStage> = Symbol.for('embedline.RequestStage');

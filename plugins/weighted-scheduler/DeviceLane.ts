@@ -146,7 +146,7 @@ export class DeviceLane implements DeviceLoad {
         this.consecutiveErrors = 0;
         this.speed.record(job.tokens, serviceMs);
         this.events.completed(this, job, { waitMs: started - job.queuedAt, serviceMs });
-        job.resolve({ vectors: run.vectors, device: this.id, inferMs: run.inferMs, poolMs: run.poolMs, packMs: 0 });
+        job.resolve({ vectors: run.vectors, device: this.id, inferMs: run.inferMs, poolMs: run.poolMs });
         this.pump();
       },
       (cause: unknown) => {

@@ -17,7 +17,7 @@ export class GatedScheduler implements DeviceScheduler {
     if (this.failWhen(batch)) throw new Error('poisoned batch');
     const vectors = new Float32Array(batch.rows.length * 2);
     batch.rows.forEach((row, i) => vectors.set([row[0]!, row.length], i * 2));
-    return { vectors, device: 'gated', inferMs: 1, packMs: 0, poolMs: 0 };
+    return { vectors, device: 'gated', inferMs: 1, poolMs: 0 };
   }
 
   /** Lets the oldest waiting batch finish. */
