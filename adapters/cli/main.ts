@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isEmbedlineError } from '../../core/errors.js';
 import { EXIT } from './exitCodes.js';
+import { loadDotEnv } from './loadDotEnv.js';
 import { registerConfigCommand } from './configCommand.js';
 import { registerEmbedCommand } from './embedCommand.js';
 import { registerEnqueueCommand } from './enqueueCommand.js';
@@ -8,6 +9,9 @@ import { registerModelCommands } from './modelCommands.js';
 import { registerCalibrateCommand } from './calibrateCommand.js';
 import { registerServeCommand } from './serveCommand.js';
 import { registerWorkerCommand } from './workerCommand.js';
+
+// Before any command reads its configuration (loadConfig is the one reader of process.env).
+loadDotEnv();
 
 const program = new Command('embedline')
   .description('Fast, correct text embeddings: HTTP API, batch files, SQS workers')
@@ -30,6 +34,7 @@ try {
   } else {
     process.stderr.write(`embedline: ${isEmbedlineError(error) ? `[${error.code}] ` : ''}${error instanceof Error ? error.message : String(error)}\n`);
     // Invalid configuration and invalid flags are usage errors; everything else is a runtime failure.
-    process.exitCode = isEmbedlineError(error) && error.code === 'EMBEDLINE_CONFIG' ? EXIT.usage : EXIT.failure;
+    // Exit now rather than set exitCode: a half-started runtime (worker threads, sockets) must not keep a failed process alive.
+    process.exit(isEmbedlineError(error) && error.code === 'EMBEDLINE_CONFIG' ? EXIT.usage : EXIT.failure);
   }
 }

@@ -23,7 +23,14 @@ export function registerServeCommand(program: Command): void {
       const app = createHttpServer({ config, metrics, pipeline: () => runtime?.pipeline, pluginRegistries: () => (runtime ? pluginRegistries(runtime) : []) });
       const address = await app.listen({ host: options.host ?? config.http.host, port: options.port ?? config.http.port });
       process.stderr.write(`embedline: listening on ${address} (loading ${config.model.name})\n`);
-      runtime = await startEmbedline(config, PLUGIN_CATALOGUE, [observerModule(metrics)]);
+      try {
+        runtime = await startEmbedline(config, PLUGIN_CATALOGUE, [observerModule(metrics)]);
+      } catch (error) {
+        // A server that cannot start must exit (non-zero, via main) so ECS or systemd restarts or alerts, not answer 503 forever.
+        await app.close();
+        await tracing.shutdown();
+        throw error;
+      }
       process.stderr.write(`embedline: ready; plugins: ${config.plugins.join(', ') || '(none)'}; tracing: ${tracing.enabled ? `otlp to ${config.tracing.endpoint}` : 'off'}\n`);
 
       let stopping = false;
