@@ -1,4 +1,5 @@
 import { Container, ContainerModule } from 'inversify';
+import { SEED_PLUGIN_SWITCHES } from './config/envOverrides.js';
 import { ConfigError } from './config/loadConfig.js';
 import type { EmbedlineConfig } from './config/schema.js';
 import { EMBEDLINE_CONFIG } from './config/tokens.js';
@@ -47,11 +48,18 @@ export function buildContainer(config: Readonly<EmbedlineConfig>, catalogue: Plu
   return container;
 }
 
-function resolvePlugins(config: Readonly<EmbedlineConfig>, catalogue: PluginCatalogue): { definition: PluginDefinition; options: unknown }[] {
+/** Names the seed switch that asked for a plugin this build lacks, so the fix is obvious. */
+function seedSwitchHint(plugin: string): string {
+  const switches = Object.entries(SEED_PLUGIN_SWITCHES).filter(([, name]) => name === plugin).map(([env]) => env);
+  return switches.length > 0 ? ` (enabled by ${switches.join(' or ')}; this build does not have that plugin yet: unset the switch)` : '';
+}
+
+/** Checks the enabled plugins (known, config valid, requirements met) without binding anything; `config print` uses it too. */
+export function resolvePlugins(config: Readonly<EmbedlineConfig>, catalogue: PluginCatalogue): { definition: PluginDefinition; options: unknown }[] {
   const problems: string[] = [];
   const enabled = [...new Set(config.plugins)];
   for (const name of enabled) {
-    if (!catalogue[name]) problems.push(`plugins: unknown plugin "${name}"; known plugins: ${Object.keys(catalogue).join(', ') || '(none)'}`);
+    if (!catalogue[name]) problems.push(`plugins: unknown plugin "${name}"${seedSwitchHint(name)}; known plugins: ${Object.keys(catalogue).join(', ') || '(none)'}`);
   }
   for (const name of Object.keys(config.pluginOptions)) {
     if (!catalogue[name]) problems.push(`pluginOptions.${name}: no such plugin`);

@@ -37,3 +37,15 @@ describe('.env in the working directory (the seed quick start)', function () {
     expect(printed.batching.maxPaddingRatio).to.equal(0.1);
   });
 });
+
+describe('a seed switch for a plugin this build lacks', function () {
+  this.timeout(60_000);
+
+  it('makes every command, config print included, say so and exit 2', async () => {
+    for (const args of [['config', 'print'], ['serve', '--port', '0']]) {
+      const result = await runCli(args, { EMBEDDING_ADAPTIVE_BATCH_SIZE: 'true' });
+      expect(result.code, args.join(' ')).to.equal(2);
+      expect(result.stderr).to.contain('EMBEDDING_ADAPTIVE_BATCH_SIZE').and.to.contain('predictive-batch-size');
+    }
+  });
+});
