@@ -26,6 +26,9 @@ import type { EmbedOptions, EmbedResult } from './types.js';
 @injectable()
 export class EncodePipeline {
   private readonly requestStages: readonly RequestStage[];
+  /** The request stages with each hook, split once here rather than per request. */
+  private readonly tokenizeStages: readonly RequestStage[];
+  private readonly batchStages: readonly RequestStage[];
   private readonly resultStages: readonly ResultStage[];
   private readonly observers: readonly PipelineObserver[];
 
@@ -38,6 +41,8 @@ export class EncodePipeline {
     @multiInject(PIPELINE_OBSERVER) @optional() observers: PipelineObserver[] | undefined,
   ) {
     this.requestStages = [...(requestStages ?? [])].sort((a, b) => a.order - b.order);
+    this.tokenizeStages = this.requestStages.filter((s) => s.beforeTokenize);
+    this.batchStages = this.requestStages.filter((s) => s.beforeBatch);
     this.resultStages = [...(resultStages ?? [])].sort((a, b) => a.order - b.order);
     this.observers = observers ?? [];
   }
@@ -83,7 +88,7 @@ export class EncodePipeline {
 
   /** Request stages → tokenize pending → request stages → batcher → result stages; each step a child span. */
   private async run(ctx: EmbedContext): Promise<EmbedResult> {
-    await this.runStages(SPAN_NAMES.preProcess, this.requestStages.filter((s) => s.beforeTokenize), ctx, (s) => s.beforeTokenize!(ctx));
+    await this.runStages(SPAN_NAMES.preProcess, this.tokenizeStages, ctx, (s) => s.beforeTokenize!(ctx));
     const pending = ctx.pending();
     if (pending.length > 0) {
       const tokens = await inSpan(SPAN_NAMES.tokenize, () => this.runtime.tokenizer.tokenize(pending.map((i) => ctx.texts[i]!)));
@@ -92,15 +97,14 @@ export class EncodePipeline {
         ctx.tokenCounts[textIndex] = tokens[k]!.ids.length;
       });
     }
-    await this.runStages(SPAN_NAMES.preProcess, this.requestStages.filter((s) => s.beforeBatch), ctx, (s) => s.beforeBatch!(ctx));
+    await this.runStages(SPAN_NAMES.preProcess, this.batchStages, ctx, (s) => s.beforeBatch!(ctx));
     // Queue wait, batch, inference and pooling spans come from the batcher (BatchTrace).
     await submitPending(ctx, this.batcher);
     await this.runStages(SPAN_NAMES.postProcess, this.resultStages, ctx, (s) => s.afterInference(ctx));
-    const context = ctx;
     return {
       vectors: ctx.vectors.map((values) => ({ values: values! })),
       promptTokens: promptTokensOf(ctx),
-      sources: ctx.texts.map((_, i) => context.sourceOf(i) ?? 'computed'),
+      sources: ctx.texts.map((_, i) => ctx.sourceOf(i) ?? 'computed'),
       attributes: ctx.attributes,
     };
   }
@@ -111,7 +115,8 @@ export class EncodePipeline {
     if (stages.length === 0 && spanName !== SPAN_NAMES.postProcess) return;
     await inSpan(spanName, async () => {
       for (const stage of stages) {
-        if (ctx.signal.aborted) throw ctx.signal.reason instanceof EmbedlineError ? ctx.signal.reason : new EmbedlineError('EMBEDLINE_CANCELLED', 'The caller cancelled the request.');
+        // requestDeadline aborts only with an EmbedlineError (timeout or cancellation).
+        if (ctx.signal.aborted) throw ctx.signal.reason as EmbedlineError;
         try {
           await call(stage);
         } catch (cause) {
