@@ -43,8 +43,46 @@ export function parseEmbedMessage(input: MessageInput, limits: MessageLimits): E
 function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
+  } catch {
+    // V8's message quotes part of the body, which would carry request text into logs and failures.jsonl.
+    const position = syntaxErrorPosition(body);
+    throw new InvalidMessageError('malformed_json', `The body is not valid JSON (syntax error at character ${position} of ${body.length}); send {"v":1,"id":"…","texts":["…"]}.`, 'EMBEDLINE_BAD_INPUT', { position });
+  }
+}
+
+/**
+ * Where JSON.parse gave up, without any of the body's content. The position comes from V8's
+ * message when it names one; otherwise ("Unexpected token") it is the shortest prefix whose
+ * parse fails before its own end, found by bisection: shorter prefixes only run out of input.
+ */
+export function syntaxErrorPosition(body: string): number {
+  const stated = failureOf(body);
+  if (stated?.position !== undefined) return stated.position;
+  if (stated?.endOfInput) return body.length;
+  let good = 0;
+  let bad = body.length;
+  while (bad - good > 1) {
+    const middle = (good + bad) >>> 1;
+    if (failsInside(body.slice(0, middle))) bad = middle;
+    else good = middle;
+  }
+  return bad - 1;
+}
+
+function failsInside(prefix: string): boolean {
+  const failure = failureOf(prefix);
+  if (failure === undefined || failure.endOfInput) return false;
+  return failure.position === undefined || failure.position < prefix.length;
+}
+
+function failureOf(text: string): { position?: number; endOfInput: boolean } | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
   } catch (error) {
-    throw new InvalidMessageError('malformed_json', `The body is not JSON (${(error as Error).message}); send {"v":1,"id":"…","texts":["…"]}.`);
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message)?.[1];
+    return { endOfInput: message.includes('Unexpected end of JSON input'), ...(position === undefined ? {} : { position: Number(position) }) };
   }
 }
 
