@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { EmbedlineConfig } from '../../core/config/schema.js';
 import { EmbedlineError, toEmbedlineError } from '../../core/errors.js';
 import type { EncodePipeline } from '../../core/pipeline/EncodePipeline.js';
@@ -66,10 +66,16 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   return app;
 }
 
-function bearerMatches(header: string | undefined, apiKey: string): boolean {
-  const token = /^Bearer (.+)$/i.exec(header ?? '')?.[1];
-  if (!token) return false;
-  const a = Buffer.from(token);
-  const b = Buffer.from(apiKey);
-  return a.length === b.length && timingSafeEqual(a, b);
+/**
+ * Compares SHA-256 digests, not the strings: both are always 32 bytes, so neither an early return
+ * on a length mismatch nor timingSafeEqual's own length check can tell a caller how long the key is.
+ */
+export function bearerMatches(header: string | undefined, apiKey: string): boolean {
+  const token = /^Bearer (.+)$/i.exec(header ?? '')?.[1] ?? '';
+  const matches = timingSafeEqual(sha256(token), sha256(apiKey));
+  return matches && token.length > 0;
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
 }
