@@ -1,4 +1,4 @@
-import { Container, ContainerModule } from 'inversify';
+import { type BindingIdentifier, Container, ContainerModule, type ServiceIdentifier } from 'inversify';
 import { SEED_PLUGIN_SWITCHES } from './config/envOverrides.js';
 import { ConfigError } from './config/loadConfig.js';
 import type { EmbedlineConfig } from './config/schema.js';
@@ -6,7 +6,7 @@ import { EMBEDLINE_CONFIG } from './config/tokens.js';
 import { PlainAllocator } from './encoder/packBatch.js';
 import { EmbedlineError } from './errors.js';
 import { openModelRuntime } from './model/openModelRuntime.js';
-import type { PluginCatalogue, PluginDefinition } from './plugin.js';
+import type { PluginCatalogue, PluginDefinition, PluginManifest } from './plugin.js';
 import { BATCH_SIZE_POLICY } from './ports/BatchSizePolicy.js';
 import { BATCHER } from './ports/Batcher.js';
 import { DEVICE_SCHEDULER } from './ports/DeviceScheduler.js';
@@ -43,7 +43,7 @@ export function buildContainer(config: Readonly<EmbedlineConfig>, catalogue: Plu
   const plugins = resolvePlugins(config, catalogue);
   const container = new Container({ defaultScope: 'Singleton' });
   container.load(coreModule(config));
-  for (const { definition, options } of plugins) container.load(definition.module(options));
+  for (const { definition, options } of plugins) container.load(guardedModule(definition, definition.module(options)));
   if (overrides.length > 0) container.load(...overrides);
   return container;
 }
@@ -76,6 +76,7 @@ export function resolvePlugins(config: Readonly<EmbedlineConfig>, catalogue: Plu
   });
   if (problems.length > 0) throw new ConfigError(problems);
 
+  checkProvidedPorts(resolved.map((r) => r.definition.manifest));
   for (const { definition } of resolved) {
     const missing = definition.manifest.requires.filter((r) => !enabled.includes(r));
     if (missing.length > 0) {
@@ -83,4 +84,61 @@ export function resolvePlugins(config: Readonly<EmbedlineConfig>, catalogue: Plu
     }
   }
   return resolved;
+}
+
+/** A port's readable name: its symbol's description (`embedline.DeviceScheduler`). */
+function portName(port: ServiceIdentifier): string {
+  if (typeof port === 'symbol') return port.description ?? port.toString();
+  return typeof port === 'function' ? port.name : String(port);
+}
+
+/** Two enabled plugins may not replace the same port: which one wins would depend on list order. */
+function checkProvidedPorts(manifests: readonly PluginManifest[]): void {
+  const owner = new Map<ServiceIdentifier, string>();
+  for (const manifest of manifests) {
+    for (const port of manifest.provides) {
+      const other = owner.get(port);
+      if (other) {
+        throw new EmbedlineError('EMBEDLINE_PLUGIN_CONFLICT', `Plugins "${other}" and "${manifest.name}" both provide ${portName(port)}; enable one of them.`, { port: portName(port), plugins: [other, manifest.name] });
+      }
+      owner.set(port, manifest.name);
+    }
+  }
+}
+
+/**
+ * Loads a plugin's module through load options that refuse to rebind or unbind a port the
+ * manifest does not declare in `provides`, so the conflict check above cannot be bypassed
+ * by a plugin that forgot to declare what it replaces.
+ */
+function guardedModule(definition: PluginDefinition, module: ContainerModule): ContainerModule {
+  const { name, provides } = definition.manifest;
+  const declared = (port: ServiceIdentifier, verb: string): void => {
+    if (!provides.includes(port)) {
+      throw new EmbedlineError('EMBEDLINE_PLUGIN_CONFLICT', `Plugin "${name}" ${verb}s ${portName(port)} but its manifest does not list it in "provides".`, { plugin: name, port: portName(port) });
+    }
+  };
+  // A BindingIdentifier (an object with a numeric id) names one of the plugin's own bindings.
+  const ownBinding = (id: BindingIdentifier | ServiceIdentifier): id is BindingIdentifier => typeof id === 'object' && id !== null && 'id' in id;
+  return new ContainerModule((options) =>
+    module.load({
+      ...options,
+      rebind: (port) => {
+        declared(port, 'rebind');
+        return options.rebind(port);
+      },
+      rebindAsync: async (port) => {
+        declared(port, 'rebind');
+        return options.rebindAsync(port);
+      },
+      unbind: (id) => {
+        if (!ownBinding(id)) declared(id, 'unbind');
+        options.unbind(id);
+      },
+      unbindAsync: async (id) => {
+        if (!ownBinding(id)) declared(id, 'unbind');
+        await options.unbindAsync(id);
+      },
+    }),
+  );
 }

@@ -1,12 +1,19 @@
-import type { ContainerModule } from 'inversify';
+import type { ContainerModule, ServiceIdentifier } from 'inversify';
 import type { z } from 'zod';
 
 /** What a plugin declares about itself; checked before anything is bound. */
 export interface PluginManifest {
   readonly name: string;
+  readonly description: string;
   /** Plugins that must also be enabled. */
   readonly requires: readonly string[];
-  readonly description: string;
+  /**
+   * Core ports this plugin replaces (rebinds). A port has one implementation, so two enabled
+   * plugins that provide the same port are a start-up error (`EMBEDLINE_PLUGIN_CONFLICT`), never
+   * last-one-wins; rebinding a port not listed here is the same error. Adding to multi-bound
+   * ports (request and result stages, observers, metrics registries) needs no declaration.
+   */
+  readonly provides: readonly ServiceIdentifier[];
 }
 
 /**
@@ -15,7 +22,7 @@ export interface PluginManifest {
  *
  * @example
  * export const memoryPoolPlugin: PluginDefinition<MemoryPoolConfig> = {
- *   manifest: { name: 'memory-pool', requires: [], description: 'Reuses batch tensors' },
+ *   manifest: { name: 'memory-pool', description: 'Reuses batch tensors', requires: [], provides: [TENSOR_ALLOCATOR] },
  *   configSchema: memoryPoolConfigSchema,
  *   module: (cfg) => new ContainerModule(({ rebind }) => { rebind(TENSOR_ALLOCATOR).toConstantValue(new PooledAllocator(cfg)); }),
  * };
@@ -23,8 +30,10 @@ export interface PluginManifest {
 export interface PluginDefinition<Config = unknown> {
   readonly manifest: PluginManifest;
   readonly configSchema: z.ZodType<Config>;
-  readonly module: (config: Config) => ContainerModule;
+  // Method syntax on purpose: the catalogue holds plugins of different config types, and the
+  // composition root only ever passes a section that `configSchema` has just parsed.
+  module(config: Config): ContainerModule;
 }
 
 /** Every plugin the build knows, by name; passed in by callers so core never imports plugins. */
-export type PluginCatalogue = Readonly<Record<string, PluginDefinition<any>>>;
+export type PluginCatalogue = Readonly<Record<string, PluginDefinition>>;

@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import type { PluginDefinition } from '../../core/plugin.js';
+import type { PluginDefinition, PluginManifest } from '../../core/plugin.js';
 import { METRICS_REGISTRY } from '../../core/ports/MetricsRegistry.js';
 import { MODEL_RUNTIME } from '../../core/ports/ModelRuntime.js';
 import { TENSOR_ALLOCATOR } from '../../core/ports/TensorAllocator.js';
@@ -7,11 +7,12 @@ import { MEMORY_POOL_CONFIG, memoryPoolConfigSchema, type MemoryPoolConfig } fro
 import { MemoryPoolMetrics } from './MemoryPoolMetrics.js';
 import { PooledAllocator } from './PooledAllocator.js';
 
-export const manifest = {
+export const manifest: PluginManifest = {
   name: 'memory-pool',
   requires: [],
+  provides: [TENSOR_ALLOCATOR],
   description: 'Reuses batch tensor buffers across batches, in capacity classes under a byte budget with LRU release.',
-} as const;
+};
 
 /** Replaces the plain allocator with the pool and serves its metrics on /metrics. */
 export const memoryPoolModule = (config: MemoryPoolConfig): ContainerModule =>

@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import type { PluginDefinition } from '../../core/plugin.js';
+import type { PluginDefinition, PluginManifest } from '../../core/plugin.js';
 import { METRICS_REGISTRY, type MetricsRegistry } from '../../core/ports/MetricsRegistry.js';
 import { PIPELINE_OBSERVER } from '../../core/ports/PipelineObserver.js';
 import { monotonicClock, SLO_CLOCK } from './clock.js';
@@ -8,11 +8,12 @@ import { SloMetrics } from './SloMetrics.js';
 import { SloTracker } from './SloTracker.js';
 import { SLO_TRACKER_CONFIG } from './tokens.js';
 
-export const manifest = {
+export const manifest: PluginManifest = {
   name: 'slo-tracker',
   requires: [],
+  provides: [],
   description: 'Availability and latency SLOs per priority: SLIs over rolling windows, error budget, multi-window burn rates, as Prometheus metrics',
-} as const;
+};
 
 /** Observes finished requests and serves its metrics through METRICS_REGISTRY; changes nothing in the pipeline. */
 export const sloTrackerModule = (config: SloTrackerConfig): ContainerModule =>

@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { EMBEDLINE_CONFIG } from '../../core/config/tokens.js';
-import type { PluginDefinition } from '../../core/plugin.js';
+import type { PluginDefinition, PluginManifest } from '../../core/plugin.js';
 import { DEVICE_SCHEDULER } from '../../core/ports/DeviceScheduler.js';
 import { METRICS_REGISTRY } from '../../core/ports/MetricsRegistry.js';
 import { MODEL_RUNTIME } from '../../core/ports/ModelRuntime.js';
@@ -15,11 +15,12 @@ import { RoundRobinPicker } from './strategies/RoundRobinPicker.js';
 import { WeightedDeviceScheduler } from './WeightedDeviceScheduler.js';
 import { WorkerDevice } from './WorkerDevice.js';
 
-export const manifest = {
+export const manifest: PluginManifest = {
   name: 'weighted-scheduler',
   requires: [],
+  provides: [DEVICE_SCHEDULER],
   description: 'Runs batches on several devices (CPU sessions, WebGPU, CUDA), weighted by measured speed, with quarantine and retry.',
-} as const;
+};
 
 /** Replaces the single-device scheduler; devices get their sessions from the loaded model. */
 export const weightedSchedulerModule = (config: WeightedSchedulerConfig): ContainerModule =>
