@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EmbedlineError } from '../../core/errors.js';
 import type { EncodePipeline } from '../../core/pipeline/EncodePipeline.js';
-import type { EmbeddingVector } from '../../core/pipeline/types.js';
+import { isJsonVectorEncoding, JSON_VECTOR_ENCODINGS, toBase64, toJsonValues } from '../encoding/index.js';
 import { inCallerTrace } from '../otel/callerTrace.js';
 import { priorityFrom, textsFrom, type InputLimits } from './requestLimits.js';
 
@@ -26,7 +26,7 @@ export function registerEmbeddingRoutes(app: FastifyInstance, deps: RouteDeps): 
     const body = bodyObject(request.body);
     const texts = textsFrom(body.input, 'input', deps.limits);
     const format = body.encoding_format ?? 'float';
-    if (format !== 'float' && format !== 'base64') throw new EmbedlineError('EMBEDLINE_BAD_INPUT', `encoding_format must be "float" or "base64"; got "${String(format)}".`);
+    if (!isJsonVectorEncoding(format)) throw new EmbedlineError('EMBEDLINE_BAD_INPUT', `encoding_format must be ${JSON_VECTOR_ENCODINGS.map((f) => `"${f}"`).join(' or ')}; got "${String(format)}".`);
     if (body.model !== undefined && body.model !== deps.modelName) {
       throw new EmbedlineError('EMBEDLINE_MODEL_NOT_FOUND', `The model "${String(body.model)}" does not exist here; this server serves "${deps.modelName}".`);
     }
@@ -37,7 +37,7 @@ export function registerEmbeddingRoutes(app: FastifyInstance, deps: RouteDeps): 
     const result = await inCallerTrace(request.headers, () => pipeline.embed(texts, { priority: priorityFrom(body, request.headers['x-priority']), signal: abortOnDisconnect(request, reply), requestId: request.id }));
     return {
       object: 'list',
-      data: result.vectors.map((vector, index) => ({ object: 'embedding', index, embedding: format === 'base64' ? toBase64(vector) : Array.from(vector.values) })),
+      data: result.vectors.map((vector, index) => ({ object: 'embedding', index, embedding: format === 'base64' ? toBase64(vector.values) : toJsonValues(vector.values) })),
       model: deps.modelName,
       usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
     };
@@ -48,7 +48,7 @@ export function registerEmbeddingRoutes(app: FastifyInstance, deps: RouteDeps): 
     const texts = textsFrom(body.inputs, 'inputs', deps.limits);
     const pipeline = readyPipeline(deps);
     const result = await inCallerTrace(request.headers, () => pipeline.embed(texts, { priority: priorityFrom(body, request.headers['x-priority']), signal: abortOnDisconnect(request, reply), requestId: request.id }));
-    return result.vectors.map((v) => Array.from(v.values));
+    return result.vectors.map((v) => toJsonValues(v.values));
   });
 
   app.get('/v1/models', async () => ({
@@ -66,12 +66,6 @@ function readyPipeline(deps: RouteDeps): EncodePipeline {
   const pipeline = deps.pipeline();
   if (!pipeline) throw new EmbedlineError('EMBEDLINE_NOT_READY', 'The model is still loading; retry shortly.', { retryAfterSeconds: 2 });
   return pipeline;
-}
-
-/** OpenAI's base64 format: the little-endian float32 bytes of the vector. */
-function toBase64(vector: EmbeddingVector): string {
-  const { values } = vector;
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
 }
 
 /** A client that hangs up cancels its texts that have not started inference yet. */
