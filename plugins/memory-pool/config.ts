@@ -1,4 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
@@ -31,5 +30,3 @@ export const memoryPoolConfigSchema = z.strictObject({
 });
 
 export type MemoryPoolConfig = z.output<typeof memoryPoolConfigSchema>;
-
-export const MEMORY_POOL_CONFIG: ServiceIdentifier<MemoryPoolConfig> = Symbol.for('embedline.plugins.memoryPool.Config');

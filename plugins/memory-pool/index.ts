@@ -3,7 +3,8 @@ import type { PluginDefinition, PluginManifest } from '../../core/plugin.js';
 import { METRICS_REGISTRY } from '../../core/ports/MetricsRegistry.js';
 import { MODEL_RUNTIME } from '../../core/ports/ModelRuntime.js';
 import { TENSOR_ALLOCATOR } from '../../core/ports/TensorAllocator.js';
-import { MEMORY_POOL_CONFIG, memoryPoolConfigSchema, type MemoryPoolConfig } from './config.js';
+import { memoryPoolConfigSchema, type MemoryPoolConfig } from './config.js';
+import { MEMORY_POOL_CONFIG } from './tokens.js';
 import { MemoryPoolMetrics } from './MemoryPoolMetrics.js';
 import { PooledAllocator } from './PooledAllocator.js';
 

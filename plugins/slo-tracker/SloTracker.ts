@@ -2,12 +2,12 @@ import { inject, injectable } from 'inversify';
 import type { PipelineObserver, RequestCompleted } from '../../core/ports/PipelineObserver.js';
 import type { Priority } from '../../core/pipeline/types.js';
 import { burnRate, sliRatio } from './burnMath.js';
-import { SLO_CLOCK, type Clock } from './clock.js';
+import type { Clock } from './clock.js';
 import { longestWindow, type BurnRateAlert, type SloTrackerConfig } from './config.js';
 import type { Duration } from './duration.js';
 import { sloDefinitions } from './objectives.js';
 import { SloLedger } from './SloLedger.js';
-import { SLO_TRACKER_CONFIG } from './tokens.js';
+import { SLO_CLOCK, SLO_TRACKER_CONFIG } from './tokens.js';
 
 /** One SLO's state when read: SLI and burn rate per window, budget left, which burn alerts hold. */
 export interface SloStatus {

@@ -1,5 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
-
 /**
  * Milliseconds on a monotonic scale. Only differences matter (which slot an event falls in), so
  * `performance.now()` serves and a wall-clock step (NTP) cannot move events between windows.
@@ -13,5 +11,3 @@ import type { ServiceIdentifier } from 'inversify';
 export type Clock = () => number;
 
 export const monotonicClock: Clock = () => performance.now();
-
-export const SLO_CLOCK: ServiceIdentifier<Clock> = Symbol.for('embedline.slo-tracker.Clock');

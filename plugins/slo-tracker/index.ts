@@ -2,11 +2,11 @@ import { ContainerModule } from 'inversify';
 import type { PluginDefinition, PluginManifest } from '../../core/plugin.js';
 import { METRICS_REGISTRY, type MetricsRegistry } from '../../core/ports/MetricsRegistry.js';
 import { PIPELINE_OBSERVER } from '../../core/ports/PipelineObserver.js';
-import { monotonicClock, SLO_CLOCK } from './clock.js';
+import { monotonicClock } from './clock.js';
 import { sloTrackerConfigSchema, type SloTrackerConfig } from './config.js';
 import { SloMetrics } from './SloMetrics.js';
 import { SloTracker } from './SloTracker.js';
-import { SLO_TRACKER_CONFIG } from './tokens.js';
+import { SLO_CLOCK, SLO_TRACKER_CONFIG } from './tokens.js';
 
 export const manifest: PluginManifest = {
   name: 'slo-tracker',
