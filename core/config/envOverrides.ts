@@ -18,6 +18,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; p
   EMBEDLINE_MAX_TOKENS: { path: ['model', 'maxTokens'], parse: int },
   EMBEDLINE_MODEL_SOURCES: { path: ['model', 'sources'], parse: list },
   EMBEDLINE_MODEL_AUTO_PULL: { path: ['model', 'autoPull'], parse: bool },
+  EMBEDLINE_MODEL_VERIFY_ON_START: { path: ['model', 'verifyOnStart'], parse: bool },
   HF_ENDPOINT: { path: ['model', 'hubEndpoint'], parse: str },
   HF_TOKEN: { path: ['model', 'hubToken'], parse: str },
   EMBEDLINE_WORKERS: { path: ['encoder', 'workers'], parse: int },

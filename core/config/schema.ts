@@ -28,6 +28,12 @@ export const configSchema = z.strictObject({
         hubTimeoutMs: positiveInt.default(30_000),
         /** Pull the model on start when it is missing (the first `npm start` on a fresh machine). */
         autoPull: z.boolean().default(true),
+        /**
+         * Recompute every model file's sha256 against manifest.json on start (about 0.3 s for
+         * the fp32 and int8 files here), so a corrupted file fails with EMBEDLINE_MODEL_INTEGRITY
+         * instead of serving garbage vectors.
+         */
+        verifyOnStart: z.boolean().default(true),
       })
       .prefault({}),
     encoder: z.strictObject({

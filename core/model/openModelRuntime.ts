@@ -10,6 +10,7 @@ export async function openModelRuntime(config: Readonly<EmbedlineConfig>, log: (
   const { store, sources } = modelStoreFor(config);
   const name = config.model.name;
   const dir = config.model.autoPull ? await store.ensure(name, sources, log) : await store.requireModel(name);
+  if (config.model.verifyOnStart) await store.requireIntact(name);
   const model = await readModelInfo(dir, catalogueEntry(name).maxSeqLength);
   const maxTokens = Math.min(config.model.maxTokens ?? model.maxSeqLength, model.maxPositions);
   return { model, tokenizer: TextTokenizer.fromFile(model.tokenizerPath, maxTokens) };

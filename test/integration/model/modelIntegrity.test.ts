@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { cp, mkdtemp, open, readdir, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configSchema } from '../../../core/config/schema.js';
+import { EmbedlineError } from '../../../core/errors.js';
+import { openModelRuntime } from '../../../core/model/openModelRuntime.js';
+import { testCacheDir } from '../../support/runtime.js';
+
+const MODEL = 'all-MiniLM-L6-v2';
+const CORRUPTED = 'onnx/model.onnx';
+
+/**
+ * A cache dir whose model directory links every file of the pulled model except the fp32 graph,
+ * which is a copy with one byte flipped deep inside the weights: the file still parses as ONNX
+ * and would load, which is exactly the case a size or header check misses.
+ */
+async function cacheWithCorruptedModel(): Promise<string> {
+  const cacheDir = await mkdtemp(join(tmpdir(), 'embedline-integrity-'));
+  const source = join(testCacheDir(), 'models', MODEL);
+  const target = join(cacheDir, 'models', MODEL);
+  await cp(source, target, { recursive: true, filter: (path) => !path.endsWith('.onnx') });
+  for (const file of await readdir(join(source, 'onnx'))) {
+    if (`onnx/${file}` !== CORRUPTED) await symlink(join(source, 'onnx', file), join(target, 'onnx', file));
+  }
+  await cp(join(source, CORRUPTED), join(target, CORRUPTED));
+  const handle = await open(join(target, CORRUPTED), 'r+');
+  try {
+    const { size } = await handle.stat();
+    const at = Math.floor(size * 0.6);
+    const byte = Buffer.alloc(1);
+    await handle.read(byte, 0, 1, at);
+    byte[0] = byte[0]! ^ 0xff;
+    await handle.write(byte, 0, 1, at);
+  } finally {
+    await handle.close();
+  }
+  return cacheDir;
+}
+
+describe('model integrity on start', function () {
+  this.timeout(60_000);
+  let cacheDir: string;
+  before(async () => {
+    cacheDir = await cacheWithCorruptedModel();
+  });
+  after(async () => {
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('refuses a model file that no longer matches manifest.json, naming the file and the fix', async () => {
+    const config = configSchema.parse({ cacheDir, model: { autoPull: false } });
+    const error = await openModelRuntime(config).then(
+      () => expect.fail('a corrupted model must not open'),
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(EmbedlineError);
+    const typed = error as EmbedlineError;
+    expect(typed.code).to.equal('EMBEDLINE_MODEL_INTEGRITY');
+    expect(typed.message).to.include(CORRUPTED).and.include(`embedline model pull ${MODEL} --force`);
+    const files = typed.context['files'] as { file: string }[];
+    expect(files.map((f) => f.file)).to.deep.equal([CORRUPTED]);
+  });
+
+  it('opens the same directory when verifyOnStart is off (the operator chose speed over the check)', async () => {
+    const config = configSchema.parse({ cacheDir, model: { autoPull: false, verifyOnStart: false } });
+    const runtime = await openModelRuntime(config);
+    expect(runtime.model.dimensions).to.equal(384);
+  });
+
+  it('opens the intact model with the check on', async () => {
+    const config = configSchema.parse({ cacheDir: testCacheDir(), model: { autoPull: false } });
+    const runtime = await openModelRuntime(config);
+    expect(runtime.tokenizer).to.not.equal(undefined);
+  });
+});
