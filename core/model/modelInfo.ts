@@ -2,20 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmbedlineError } from '../errors.js';
 import { MODEL_FILES } from './catalogue.js';
+import { VARIANT_FILES, type ModelVariant } from './variants.js';
 
-/**
- * ONNX variants a model directory may hold; int8 is the dynamically quantized published file.
- * The gpu-* variants are fused graphs built by `embedline model optimize` (docs/gpu.md).
- */
-export type ModelVariant = 'fp32' | 'int8' | 'fp16' | 'gpu-fp16' | 'gpu-fp32';
-
-export const VARIANT_FILES: Readonly<Record<ModelVariant, string>> = {
-  fp32: MODEL_FILES.fp32,
-  int8: MODEL_FILES.int8,
-  fp16: MODEL_FILES.fp16,
-  'gpu-fp16': MODEL_FILES.gpuFp16,
-  'gpu-fp32': MODEL_FILES.gpuFp32,
-};
+export { MODEL_VARIANTS, VARIANT_FILES, type ModelVariant } from './variants.js';
 
 export interface ModelInfo {
   readonly dir: string;

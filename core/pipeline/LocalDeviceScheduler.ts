@@ -1,69 +1,131 @@
 import { inject, injectable } from 'inversify';
 import type { EmbedlineConfig } from '../config/schema.js';
 import { EMBEDLINE_CONFIG } from '../config/tokens.js';
-import { packBatch } from '../encoder/packBatch.js';
-import { DEFAULT_SESSION_TUNING, type SessionTuning } from '../encoder/sessionTuning.js';
-import { WorkerPool } from '../encoder/WorkerPool.js';
-import type { ModelVariant } from '../model/modelInfo.js';
+import { EmbedlineError, toEmbedlineError } from '../errors.js';
+import type { ModelVariant } from '../model/variants.js';
 import type { DeviceScheduler, DeviceStatus } from '../ports/DeviceScheduler.js';
-import { MODEL_RUNTIME, type ModelRuntime } from '../ports/ModelRuntime.js';
-import { TENSOR_ALLOCATOR, type TensorAllocator } from '../ports/TensorAllocator.js';
+import { INFERENCE_DEVICE_FACTORY, type ExecutionProvider, type InferenceDevice, type InferenceDeviceFactory } from '../ports/InferenceDevice.js';
 import type { BatchOutcome, TokenBatch } from './types.js';
 
-export function sessionTuningFrom(config: Readonly<EmbedlineConfig>): SessionTuning {
-  const { intraOpThreads, interOpThreads, graphOptimizationLevel, enableCpuMemArena, enableMemPattern, allowSpinning, executionProviders } = config.encoder;
-  return { ...DEFAULT_SESSION_TUNING, intraOpThreads, interOpThreads, graphOptimizationLevel, enableCpuMemArena, enableMemPattern, allowSpinning, executionProviders };
+/** One variant's device and what status() reports about it. */
+interface VariantDevice {
+  readonly device: InferenceDevice;
+  state: 'starting' | 'ready' | 'failed';
+  /** Resolves once the device runs; a failed start leaves `state: 'failed'` and is retried by the next batch. */
+  started: Promise<InferenceDevice>;
+  reason?: string;
+  /** Batches handed to the device and not finished: running on a session or waiting for one. */
+  inFlight: number;
 }
 
 /**
- * The default device: one worker pool per model variant, on `encoder.executionProviders` (CPU
- * unless configured). The configured variant starts
- * with the pipeline; another (int8 for a precision policy) starts on its first batch.
+ * The default scheduler: one device (`encoder.workers` sessions on `encoder.executionProviders`,
+ * CPU unless configured) per model variant, from the INFERENCE_DEVICE_FACTORY. The configured
+ * variant starts with the pipeline; another (int8 for a precision policy) starts on its first
+ * batch. A device that fails to start is reported `failed` with the reason, and the next batch
+ * for its variant tries again.
+ *
+ * @example
+ * const scheduler = await container.getAsync(DEVICE_SCHEDULER); // no scheduler plugin enabled
+ * await scheduler.start();
+ * scheduler.status(); // [{ id: 'cpu-fp32', state: 'ready', queuedBatches: 0, … }]
  */
 @injectable()
 export class LocalDeviceScheduler implements DeviceScheduler {
-  private readonly pools = new Map<ModelVariant, Promise<WorkerPool>>();
+  private readonly devices = new Map<ModelVariant, VariantDevice>();
+  private closed = false;
 
   constructor(
     @inject(EMBEDLINE_CONFIG) private readonly config: Readonly<EmbedlineConfig>,
-    @inject(MODEL_RUNTIME) private readonly runtime: ModelRuntime,
-    @inject(TENSOR_ALLOCATOR) private readonly allocator: TensorAllocator,
+    @inject(INFERENCE_DEVICE_FACTORY) private readonly createDevice: InferenceDeviceFactory,
   ) {}
 
   /** The preferred execution provider names the device in metrics and status. */
-  private get kind(): DeviceStatus['kind'] {
+  private get provider(): ExecutionProvider {
     return this.config.encoder.executionProviders[0]!;
   }
 
   async start(): Promise<void> {
-    await this.pool(this.config.model.variant);
+    await this.device(this.config.model.variant);
   }
 
   async run(batch: TokenBatch): Promise<BatchOutcome> {
-    const pool = await this.pool(batch.variant);
-    const output = await pool.run(() => packBatch(batch.rows, this.allocator), (buffers) => this.allocator.release(buffers));
-    return { vectors: output.vectors, device: `${this.kind}-${batch.variant}-${output.worker}`, inferMs: output.timings.inferMs, poolMs: output.timings.poolMs };
+    const entry = this.entry(batch.variant);
+    entry.inFlight++;
+    try {
+      const device = await this.started(entry);
+      const run = await device.run(batch.rows);
+      return { vectors: run.vectors, device: `${entry.device.spec.id}-${run.worker}`, inferMs: run.inferMs, poolMs: run.poolMs };
+    } finally {
+      entry.inFlight--;
+    }
   }
 
   status(): readonly DeviceStatus[] {
-    return [...this.pools.keys()].map((variant) => ({ id: `${this.kind}-${variant}`, kind: this.kind, variant, state: 'ready', queuedBatches: 0 }));
+    return [...this.devices.values()].map(({ device, state, reason, inFlight }) => ({
+      id: device.spec.id,
+      kind: device.spec.provider,
+      variant: device.spec.variant,
+      // Busy: every session has a batch, so the next one waits.
+      state: state === 'ready' && inFlight >= device.spec.workers ? 'busy' : state,
+      queuedBatches: inFlight,
+      ...(reason === undefined ? {} : { reason }),
+    }));
   }
 
   async close(): Promise<void> {
-    const pools = await Promise.allSettled(this.pools.values());
-    await Promise.all(pools.map((p) => (p.status === 'fulfilled' ? p.value.close() : undefined)));
-    this.pools.clear();
+    this.closed = true;
+    const entries = [...this.devices.values()];
+    await Promise.all(entries.map((entry) => entry.started.then((device) => device.stop(), () => entry.device.stop())));
   }
 
-  private pool(variant: ModelVariant): Promise<WorkerPool> {
-    let pool = this.pools.get(variant);
-    if (!pool) {
-      const { model } = this.runtime;
-      pool = WorkerPool.start(this.config.encoder.workers, { modelPath: model.onnxPath(variant), tuning: sessionTuningFrom(this.config), dimensions: model.dimensions });
-      // A failed start is not cached, so the next batch tries again.
-      pool.catch(() => this.pools.delete(variant));
-      this.pools.set(variant, pool);
+  private device(variant: ModelVariant): Promise<InferenceDevice> {
+    return this.started(this.entry(variant));
+  }
+
+  /** The variant's device, created on first use; a device whose start failed is started again. */
+  private entry(variant: ModelVariant): VariantDevice {
+    let entry = this.devices.get(variant);
+    if (!entry) {
+      const eps = this.config.encoder.executionProviders;
+      const device = this.createDevice({
+        id: `${this.provider}-${variant}`,
+        provider: this.provider,
+        fallbackProviders: eps.slice(1),
+        workers: this.config.encoder.workers,
+        intraOpThreads: this.config.encoder.intraOpThreads,
+        variant,
+      });
+      entry = { device, state: 'starting', started: Promise.resolve(device), inFlight: 0 };
+      this.devices.set(variant, entry);
+      this.startDevice(entry);
+    } else if (entry.state === 'failed' && !this.closed) {
+      this.startDevice(entry);
     }
-    return pool;
+    return entry;
+  }
+
+  private startDevice(entry: VariantDevice): void {
+    entry.state = 'starting';
+    delete entry.reason;
+    entry.started = entry.device.start().then(
+      () => {
+        entry.state = 'ready';
+        return entry.device;
+      },
+      (cause: unknown) => {
+        const error = toEmbedlineError(cause, 'EMBEDLINE_INFERENCE');
+        entry.state = 'failed';
+        entry.reason = `${error.code}: ${error.message}`;
+        throw error;
+      },
+    );
+    // Seen by status() and the next batch; callers awaiting it get the rejection themselves.
+    entry.started.catch(() => {});
+  }
+
+  private async started(entry: VariantDevice): Promise<InferenceDevice> {
+    if (this.closed) throw new EmbedlineError('EMBEDLINE_SHUTTING_DOWN', 'The device scheduler is closed.');
+    return entry.started;
   }
 }

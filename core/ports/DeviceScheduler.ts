@@ -1,12 +1,22 @@
 import type { ServiceIdentifier } from 'inversify';
+import type { ModelVariant } from '../model/variants.js';
 import type { BatchOutcome, TokenBatch } from '../pipeline/types.js';
+import type { ExecutionProvider } from './InferenceDevice.js';
 
 export interface DeviceStatus {
   readonly id: string;
-  readonly kind: 'cpu' | 'webgpu' | 'cuda';
-  readonly variant: string;
-  /** `probing`: starting or running its warm-up batch; `unavailable`: auto-detected, could not start here. */
-  readonly state: 'ready' | 'busy' | 'quarantined' | 'probing' | 'unavailable';
+  readonly kind: ExecutionProvider;
+  readonly variant: ModelVariant;
+  /**
+   * `starting`: loading its sessions; `failed`: its start failed (see `reason`), the next batch
+   * tries again; `busy`: running as many batches as it has sessions; `probing`: starting or
+   * running its warm-up batch; `quarantined`: taken out after failures, probed again later;
+   * `unavailable`: auto-detected, could not start here.
+   */
+  readonly state: 'starting' | 'ready' | 'busy' | 'failed' | 'quarantined' | 'probing' | 'unavailable';
+  /** Why the device is not serving (`failed`, `quarantined`, `unavailable`): the error's code and message. */
+  readonly reason?: string | undefined;
+  /** Batches handed to the device and not finished: running or waiting for a session. */
   readonly queuedBatches: number;
   /** Padded tokens assigned and not yet finished, where the scheduler tracks them. */
   readonly queuedTokens?: number | undefined;
@@ -15,8 +25,8 @@ export interface DeviceStatus {
 }
 
 /**
- * Chooses the inference device (a session on a worker thread) for each batch. The default
- * runs everything on the CPU worker pool; the weighted scheduler spreads batches over devices
+ * Chooses the inference device (INFERENCE_DEVICE_FACTORY's devices) for each batch. The default
+ * runs each model variant on one worker-pool device; the weighted scheduler spreads batches over devices
  * by measured speed and re-runs a failed device's batch elsewhere.
  *
  * @example

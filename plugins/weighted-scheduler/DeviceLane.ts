@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { toEmbedlineError, type EmbedlineError } from '../../core/errors.js';
+import type { InferenceDevice } from '../../core/ports/InferenceDevice.js';
 import { Backoff } from './Backoff.js';
 import type { WeightedSchedulerConfig } from './config.js';
-import type { InferenceDevice } from './InferenceDevice.js';
 import type { LaneJob } from './LaneJob.js';
 import { SpeedEstimate } from './SpeedEstimate.js';
 import type { DeviceLoad } from './strategies/DevicePicker.js';
@@ -49,7 +49,8 @@ export class DeviceLane implements DeviceLoad {
   private readonly speed: SpeedEstimate;
   private readonly backoff: Backoff;
 
-  constructor(readonly device: InferenceDevice, private readonly options: LaneOptions, private readonly events: LaneEvents) {
+  /** `detected`: an auto-detected accelerator, dropped (`unavailable`) if it never starts; a configured one is retried. */
+  constructor(readonly device: InferenceDevice, private readonly detected: boolean, private readonly options: LaneOptions, private readonly events: LaneEvents) {
     this.speed = new SpeedEstimate(options.speedSmoothing);
     this.backoff = new Backoff(options.quarantine.initialBackoffMs, options.quarantine.maxBackoffMs);
   }
@@ -85,7 +86,7 @@ export class DeviceLane implements DeviceLoad {
       this.lastError = toEmbedlineError(cause, 'EMBEDLINE_INFERENCE');
       await this.device.stop().catch(() => {});
       // An auto-detected accelerator that never started is simply not there (no adapter).
-      if (this.device.spec.detected && !this.everReady) this.state = 'unavailable';
+      if (this.detected && !this.everReady) this.state = 'unavailable';
       else if (!this.closed) this.quarantine();
       return false;
     }

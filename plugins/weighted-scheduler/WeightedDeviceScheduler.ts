@@ -3,12 +3,12 @@ import type { EmbedlineConfig } from '../../core/config/schema.js';
 import { EMBEDLINE_CONFIG } from '../../core/config/tokens.js';
 import { EmbedlineError } from '../../core/errors.js';
 import type { DeviceScheduler, DeviceStatus } from '../../core/ports/DeviceScheduler.js';
+import { INFERENCE_DEVICE_FACTORY, type InferenceDeviceFactory } from '../../core/ports/InferenceDevice.js';
 import { MODEL_RUNTIME, type ModelRuntime } from '../../core/ports/ModelRuntime.js';
 import type { BatchOutcome, TokenBatch } from '../../core/pipeline/types.js';
 import { WEIGHTED_SCHEDULER_CONFIG, type WeightedSchedulerConfig } from './config.js';
 import { DeviceLane, type LaneEvents } from './DeviceLane.js';
 import { DeviceMetrics } from './DeviceMetrics.js';
-import { DEVICE_FACTORY, type DeviceFactory } from './InferenceDevice.js';
 import { laneJob, type LaneJob } from './LaneJob.js';
 import { resolveDevices } from './resolveDevices.js';
 import { DEVICE_PICKER, type DevicePicker } from './strategies/DevicePicker.js';
@@ -44,20 +44,29 @@ export class WeightedDeviceScheduler implements DeviceScheduler {
     @inject(WEIGHTED_SCHEDULER_CONFIG) private readonly config: WeightedSchedulerConfig,
     @inject(EMBEDLINE_CONFIG) private readonly embedline: Readonly<EmbedlineConfig>,
     @inject(MODEL_RUNTIME) private readonly runtime: ModelRuntime,
-    @inject(DEVICE_FACTORY) private readonly createDevice: DeviceFactory,
+    @inject(INFERENCE_DEVICE_FACTORY) private readonly createDevice: InferenceDeviceFactory,
     @inject(DEVICE_PICKER) private readonly picker: DevicePicker,
     @inject(DeviceMetrics) private readonly metrics: DeviceMetrics,
   ) {
     metrics.watch(() => this.lanes);
   }
 
-  /** Starts and probes every device at once; fails only if none of them can run. */
+  /**
+   * Starts and probes every device at once; fails if none of them can run, or if any was
+   * configured with what cannot work (a model variant the model directory lacks): retrying
+   * would not mend that, so it is reported at start rather than kept in quarantine.
+   */
   async start(): Promise<void> {
     const probeRows = await warmUpRows(this.runtime.tokenizer, this.config.probe.rows);
     const options = { probeRows, probeRuns: this.config.probe.runs, speedSmoothing: this.config.speedSmoothing, quarantine: this.config.quarantine };
-    this.lanes = resolveDevices(this.config, this.embedline).map((spec) => new DeviceLane(this.createDevice(spec), options, this.events));
+    this.lanes = resolveDevices(this.config, this.embedline).map((spec) => new DeviceLane(this.createDevice(spec), spec.detected, options, this.events));
     this.metrics.startCounting(this.lanes.map((lane) => lane.id));
     const started = await Promise.all(this.lanes.map((lane) => lane.bringUp()));
+    const misconfigured = this.lanes.find((lane) => lane.lastError?.code === 'EMBEDLINE_CONFIG');
+    if (misconfigured) {
+      await this.close();
+      throw new EmbedlineError('EMBEDLINE_CONFIG', `Device ${misconfigured.id}: ${misconfigured.lastError!.message}`, { ...misconfigured.lastError!.context, device: misconfigured.id }, { cause: misconfigured.lastError });
+    }
     if (!started.includes(true)) {
       const reasons = this.lanes.map((lane) => `${lane.id}: ${lane.lastError?.message ?? lane.state}`).join('; ');
       await this.close();
@@ -77,6 +86,7 @@ export class WeightedDeviceScheduler implements DeviceScheduler {
       variant: lane.device.spec.variant,
       state: lane.state === 'ready' && lane.busy ? 'busy' : lane.state,
       queuedBatches: lane.queuedBatches,
+      ...(lane.state !== 'ready' && lane.lastError ? { reason: `${lane.lastError.code}: ${lane.lastError.message}` } : {}),
       queuedTokens: lane.queuedTokens,
       tokensPerSecond: lane.tokensPerSecond,
     }));

@@ -1,20 +1,25 @@
 import type { ServiceIdentifier } from 'inversify';
 import { z } from 'zod';
+import { MODEL_VARIANTS } from '../../core/model/variants.js';
+import { EXECUTION_PROVIDERS } from '../../core/ports/InferenceDevice.js';
 
 const positiveInt = z.number().int().positive();
-
-export const DEVICE_PROVIDERS = ['cpu', 'webgpu', 'cuda'] as const;
-export type DeviceProvider = (typeof DEVICE_PROVIDERS)[number];
 
 /** One device: an ONNX Runtime session with its own execution provider, on its own worker thread. */
 export const deviceSpecSchema = z.strictObject({
   /** Becomes the `device` label of every metric, so letters, digits, `.`, `_` and `-` only. */
   id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-"'),
-  provider: z.enum(DEVICE_PROVIDERS),
+  provider: z.enum(EXECUTION_PROVIDERS),
   /** ONNX Runtime intra-op threads for this session; CPU devices on one machine split its cores. */
   intraOpThreads: positiveInt.max(256).default(1),
-  /** Model variant this device serves; defaults to `model.variant`. */
-  variant: z.enum(['fp32', 'int8', 'fp16']).optional(),
+  /**
+   * Model variant this device serves; defaults to `model.variant`. Any variant the model
+   * directory holds (the gpu-* ones after `embedline model optimize`); a missing file fails the
+   * start with EMBEDLINE_CONFIG naming the fix.
+   */
+  variant: z.enum(MODEL_VARIANTS).optional(),
+  /** Which GPU a `cuda` device uses (ORT's device_id), one device per card on a multi-GPU host. */
+  deviceId: z.number().int().min(0).max(255).optional(),
 });
 
 export type DeviceSpec = z.output<typeof deviceSpecSchema>;

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { listSupportedBackends } from 'onnxruntime-node';
 import type { EmbedlineConfig } from '../../core/config/schema.js';
 import type { WeightedSchedulerConfig } from './config.js';
-import type { ResolvedDevice } from './InferenceDevice.js';
+import type { ResolvedDevice } from './ResolvedDevice.js';
 
 /** Which accelerator providers this onnxruntime-node install could load, before trying them. */
 export interface AcceleratorSupport {
@@ -25,13 +25,13 @@ export interface AcceleratorSupport {
 export function resolveDevices(config: WeightedSchedulerConfig, embedline: Readonly<EmbedlineConfig>, support: AcceleratorSupport = acceleratorSupport()): ResolvedDevice[] {
   const variant = embedline.model.variant;
   if (config.devices !== 'auto') {
-    return config.devices.map((d) => ({ id: d.id, provider: d.provider, intraOpThreads: d.intraOpThreads, variant: d.variant ?? variant, detected: false }));
+    return config.devices.map((d) => ({ id: d.id, provider: d.provider, workers: 1, intraOpThreads: d.intraOpThreads, variant: d.variant ?? variant, ...(d.deviceId === undefined ? {} : { deviceId: d.deviceId }), detected: false }));
   }
-  const cpus = Array.from({ length: embedline.encoder.workers }, (_, i): ResolvedDevice => ({ id: `cpu-${i}`, provider: 'cpu', intraOpThreads: embedline.encoder.intraOpThreads, variant, detected: true }));
+  const cpus = Array.from({ length: embedline.encoder.workers }, (_, i): ResolvedDevice => ({ id: `cpu-${i}`, provider: 'cpu', workers: 1, intraOpThreads: embedline.encoder.intraOpThreads, variant, detected: true }));
   // Accelerator sessions need one CPU thread for the operators their provider lacks.
   const accelerators: ResolvedDevice[] = [];
-  if (support.webgpu) accelerators.push({ id: 'webgpu-0', provider: 'webgpu', intraOpThreads: 1, variant, detected: true });
-  if (support.cuda) accelerators.push({ id: 'cuda-0', provider: 'cuda', intraOpThreads: 1, variant, detected: true });
+  if (support.webgpu) accelerators.push({ id: 'webgpu-0', provider: 'webgpu', workers: 1, intraOpThreads: 1, variant, detected: true });
+  if (support.cuda) accelerators.push({ id: 'cuda-0', provider: 'cuda', workers: 1, intraOpThreads: 1, variant, detected: true });
   return [...cpus, ...accelerators];
 }
 

@@ -1,4 +1,4 @@
-import type { DeviceRun, InferenceDevice } from '../../plugins/weighted-scheduler/InferenceDevice.js';
+import type { DeviceRun, InferenceDevice } from '../../core/ports/InferenceDevice.js';
 import { WrappedDevice } from './WrappedDevice.js';
 
 /**

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DeviceRun, InferenceDevice } from '../../plugins/weighted-scheduler/InferenceDevice.js';
+import type { DeviceRun, InferenceDevice } from '../../core/ports/InferenceDevice.js';
 import { WrappedDevice } from './WrappedDevice.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { DeviceRun, InferenceDevice } from '../../plugins/weighted-scheduler/InferenceDevice.js';
+import type { DeviceRun, InferenceDevice } from '../../core/ports/InferenceDevice.js';
 
 /** A real device with `run` changed by a subclass (slower, crashing); everything else passes through. */
 export abstract class WrappedDevice implements InferenceDevice {
@@ -14,8 +14,8 @@ export abstract class WrappedDevice implements InferenceDevice {
     return this.inner.start();
   }
 
-  terminate(): Promise<void> {
-    return this.inner.terminate();
+  terminate(worker?: number): Promise<void> {
+    return this.inner.terminate(worker);
   }
 
   stop(): Promise<void> {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { DeviceScheduler } from '../../../core/ports/DeviceScheduler.js';
-import type { DeviceRun, InferenceDevice } from '../../../plugins/weighted-scheduler/InferenceDevice.js';
+import type { DeviceRun, InferenceDevice } from '../../../core/ports/InferenceDevice.js';
 
 /** When one batch reached the scheduler, started and ended on its device. */
 export interface BatchTimes {
@@ -51,7 +51,7 @@ export class BatchClock {
         return run;
       },
       start: () => inner.start(),
-      terminate: () => inner.terminate(),
+      terminate: (worker) => inner.terminate(worker),
       stop: () => inner.stop(),
     };
   }

@@ -1,5 +1,5 @@
 import { SlowDevice } from '../../../test/doubles/SlowDevice.js';
-import type { InferenceDevice } from '../../../plugins/weighted-scheduler/InferenceDevice.js';
+import type { InferenceDevice } from '../../../core/ports/InferenceDevice.js';
 import type { DeviceSpec } from '../../../plugins/weighted-scheduler/config.js';
 
 /** Two devices of different speed, as the scheduler is meant to balance. */

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { configSchema } from '../../../../core/config/schema.js';
-import { weightedSchedulerConfigSchema } from '../../../../plugins/weighted-scheduler/config.js';
+import { MODEL_VARIANTS } from '../../../../core/model/variants.js';
+import { deviceSpecSchema, weightedSchedulerConfigSchema } from '../../../../plugins/weighted-scheduler/config.js';
 import { resolveDevices } from '../../../../plugins/weighted-scheduler/resolveDevices.js';
 
 const embedline = configSchema.parse({ model: { variant: 'int8' }, encoder: { workers: 2, intraOpThreads: 3 } });
@@ -10,8 +11,8 @@ describe('resolveDevices', () => {
     const devices = resolveDevices(weightedSchedulerConfigSchema.parse({}), embedline, { webgpu: false, cuda: false });
 
     expect(devices).to.deep.equal([
-      { id: 'cpu-0', provider: 'cpu', intraOpThreads: 3, variant: 'int8', detected: true },
-      { id: 'cpu-1', provider: 'cpu', intraOpThreads: 3, variant: 'int8', detected: true },
+      { id: 'cpu-0', provider: 'cpu', workers: 1, intraOpThreads: 3, variant: 'int8', detected: true },
+      { id: 'cpu-1', provider: 'cpu', workers: 1, intraOpThreads: 3, variant: 'int8', detected: true },
     ]);
   });
 
@@ -21,14 +22,14 @@ describe('resolveDevices', () => {
     expect(devices.map((d) => `${d.id}:${d.provider}:${d.detected}`)).to.deep.equal(['cpu-0:cpu:true', 'cpu-1:cpu:true', 'webgpu-0:webgpu:true', 'cuda-0:cuda:true']);
   });
 
-  it('takes a configured list as given, filling in the model variant and one thread', () => {
-    const config = weightedSchedulerConfigSchema.parse({ devices: [{ id: 'big', provider: 'cpu', intraOpThreads: 2 }, { id: 'gpu', provider: 'cuda', variant: 'fp32' }] });
+  it('takes a configured list as given (any variant, a chosen GPU), filling in the model variant and one thread', () => {
+    const config = weightedSchedulerConfigSchema.parse({ devices: [{ id: 'big', provider: 'cpu', intraOpThreads: 2 }, { id: 'gpu', provider: 'cuda', variant: 'gpu-fp16', deviceId: 1 }] });
 
     const devices = resolveDevices(config, embedline, { webgpu: true, cuda: true });
 
     expect(devices).to.deep.equal([
-      { id: 'big', provider: 'cpu', intraOpThreads: 2, variant: 'int8', detected: false },
-      { id: 'gpu', provider: 'cuda', intraOpThreads: 1, variant: 'fp32', detected: false },
+      { id: 'big', provider: 'cpu', workers: 1, intraOpThreads: 2, variant: 'int8', detected: false },
+      { id: 'gpu', provider: 'cuda', workers: 1, intraOpThreads: 1, variant: 'gpu-fp16', deviceId: 1, detected: false },
     ]);
   });
 });
@@ -46,6 +47,20 @@ describe('weightedSchedulerConfigSchema', () => {
 
     expect(result.success).to.equal(false);
     expect(result.error?.issues.map((i) => i.path.join('.'))).to.deep.equal(['devices.1.id']);
+  });
+
+  it('accepts every model variant the model store can hold, the gpu-* ones included', () => {
+    const devices = MODEL_VARIANTS.map((variant) => ({ id: `d-${variant}`, provider: 'cpu', variant }));
+
+    const result = weightedSchedulerConfigSchema.safeParse({ devices });
+
+    expect(result.success).to.equal(true);
+  });
+
+  it('rejects a variant that is not in the model variant list, naming the field', () => {
+    const result = deviceSpecSchema.safeParse({ id: 'a', provider: 'cpu', variant: 'fp8' });
+
+    expect(result.error?.issues.map((i) => i.path.join('.'))).to.deep.equal(['variant']);
   });
 
   it('rejects a device id that would not make a clean metric label', () => {
