@@ -45,6 +45,7 @@ export class ModelStore {
     const previous = await this.readManifest(name).catch(() => undefined);
     const fetched = new Map<string, FetchedFile>();
     const failures: { source: string; reason: string }[] = [];
+    const errors: unknown[] = [];
     const everything = new Set([...entry.required, ...sources.flatMap((s) => s.provides(entry))]);
     for (const source of sources) {
       const wanted = source.provides(entry).filter((f) => !fetched.has(f));
@@ -55,13 +56,17 @@ export class ModelStore {
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         failures.push({ source: source.name, reason });
+        errors.push(error);
         log(`${source.name}: failed (${reason.split('\n')[0]})`);
       }
       if ([...everything].every((f) => fetched.has(f))) break;
     }
     const missing = entry.required.filter((f) => !fetched.has(f) && !previous?.files[f]);
     if (missing.length > 0) {
-      throw new EmbedlineError('EMBEDLINE_MODEL_FETCH', `No source provided ${missing.join(', ')} for ${name}: ${failures.map((f) => `${f.source}: ${f.reason}`).join('; ')}`, { missing, failures });
+      throw new EmbedlineError('EMBEDLINE_MODEL_FETCH', `No source provided ${missing.join(', ')} for ${name}: ${failures.map((f) => `${f.source}: ${f.reason}`).join('; ')}`, { missing, failures }, {
+        // Each source's own error (with its stack and cause chain) in the order they were tried.
+        cause: new AggregateError(errors, `${errors.length} model source(s) failed`),
+      });
     }
     const files = { ...previous?.files, ...Object.fromEntries([...fetched.values()].map(({ path, ...rest }) => [path, rest])) };
     const manifest: ModelManifest = { model: name, pulledAt: new Date().toISOString(), files };

@@ -73,6 +73,17 @@ describe('ModelStore', () => {
     expect((error as EmbedlineError).message).to.contain('onnx/model.onnx');
   });
 
+  it('keeps every failed source\'s own error as the cause, in the order tried', async () => {
+    const store = new ModelStore(root);
+
+    const error = (await store.pull('all-MiniLM-L6-v2', [new FailingSource(), new FailingSource()]).catch((e: unknown) => e)) as EmbedlineError;
+
+    expect(error.cause).to.be.instanceOf(AggregateError);
+    const causes = (error.cause as AggregateError).errors as Error[];
+    expect(causes.map((c) => c.message)).to.deep.equal(['getaddrinfo ENOTFOUND', 'getaddrinfo ENOTFOUND']);
+    expect(causes[0]!.stack).to.include('FailingSource');
+  });
+
   it('reports a file whose bytes changed after the pull', async () => {
     const store = new ModelStore(root);
     await store.pull('all-MiniLM-L6-v2', [hubSource()]);
