@@ -1,0 +1,80 @@
+/** Bytes charged per entry on top of its value and key: the Map slot and the record. */
+export const ENTRY_OVERHEAD_BYTES = 96;
+
+export interface LruStats {
+  readonly entries: number;
+  readonly bytes: number;
+}
+
+export interface ByteLruOptions<V> {
+  readonly maxBytes: number;
+  /** 0 = no expiry. */
+  readonly ttlMs: number;
+  readonly sizeOf: (value: V) => number;
+  /** Milliseconds; only differences matter. Tests pass their own to move time by hand. */
+  readonly now: () => number;
+}
+
+/**
+ * Least-recently-used map bounded by bytes, with a time-to-live. A Map keeps insertion order,
+ * so a hit re-inserts its key and eviction takes the first key: O(1) both ways. Expired entries
+ * are dropped when next read (or evicted as the oldest), so no timer runs.
+ *
+ * @example
+ * const lru = new ByteLru<Float32Array>({ maxBytes: 1 << 20, ttlMs: 60_000, sizeOf: (v) => v.byteLength, now: Date.now });
+ * lru.set('k', new Float32Array(384));
+ * lru.get('k'); // the vector, now most recently used
+ */
+export class ByteLru<V> {
+  private readonly map = new Map<string, { value: V; bytes: number; expiresAt: number }>();
+  private used = 0;
+
+  constructor(private readonly opts: ByteLruOptions<V>) {}
+
+  get stats(): LruStats {
+    return { entries: this.map.size, bytes: this.used };
+  }
+
+  get(key: string): V | undefined {
+    const entry = this.map.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.opts.now()) {
+      this.remove(key);
+      return undefined;
+    }
+    this.map.delete(key);
+    this.map.set(key, entry);
+    return entry.value;
+  }
+
+  /**
+   * Stores or replaces `key`, evicting least recently used entries until it fits. Returns how
+   * many were evicted; a value larger than the whole budget is not stored.
+   */
+  set(key: string, value: V): number {
+    const bytes = this.opts.sizeOf(value) + ENTRY_OVERHEAD_BYTES + key.length * 2;
+    this.remove(key);
+    if (bytes > this.opts.maxBytes) return 0;
+    let evicted = 0;
+    while (this.used + bytes > this.opts.maxBytes) {
+      this.remove(this.map.keys().next().value as string);
+      evicted++;
+    }
+    const expiresAt = this.opts.ttlMs > 0 ? this.opts.now() + this.opts.ttlMs : Number.POSITIVE_INFINITY;
+    this.map.set(key, { value, bytes, expiresAt });
+    this.used += bytes;
+    return evicted;
+  }
+
+  delete(key: string): boolean {
+    return this.remove(key);
+  }
+
+  private remove(key: string): boolean {
+    const entry = this.map.get(key);
+    if (!entry) return false;
+    this.map.delete(key);
+    this.used -= entry.bytes;
+    return true;
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/**
+ * `pluginOptions.cache`. Defaults: exact tier on (64 MiB, 1 h TTL), token-level key on, shared
+ * Redis tier off until `redis.url` is set.
+ */
+export const cacheConfigSchema = z.strictObject({
+  exact: z
+    .strictObject({
+      /** Bytes the in-process LRU may hold: vectors plus a fixed per-entry overhead. */
+      maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+      /** Entries older than this are misses; 0 keeps them until evicted. */
+      ttlMs: z.number().int().nonnegative().default(3_600_000),
+    })
+    .prefault({}),
+  /** Second key on the token ids the model sees (after normalization and truncation), looked up after tokenizing. */
+  tokens: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  /** Concurrent identical misses wait for the first one's vector instead of computing it again. */
+  singleFlight: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  redis: z
+    .strictObject({
+      /** `redis://[user:password@]host:port[/db]`; unset = no shared tier. */
+      url: z.url({ protocol: /^rediss?$/ }).optional(),
+      /** Prefix of every key this cache writes; change it to start afresh or to separate deployments sharing one Redis. */
+      keyPrefix: z.string().default('embedline:v1:'),
+      ttlMs: z.number().int().positive().default(86_400_000),
+      /** A command slower than this fails; a lookup that fails counts as a miss (the request never waits on Redis longer). */
+      commandTimeoutMs: z.number().int().positive().default(50),
+      /** Longest pause between reconnection attempts while Redis is down. */
+      maxReconnectDelayMs: z.number().int().positive().default(2_000),
+    })
+    .prefault({}),
+});
+
+export type CacheConfig = z.output<typeof cacheConfigSchema>;
+export type CacheConfigInput = z.input<typeof cacheConfigSchema>;

@@ -1,0 +1,60 @@
+import { ContainerModule } from 'inversify';
+import { EMBEDLINE_CONFIG } from '../../core/config/tokens.js';
+import type { PluginDefinition } from '../../core/plugin.js';
+import { METRICS_REGISTRY } from '../../core/ports/MetricsRegistry.js';
+import { MODEL_RUNTIME } from '../../core/ports/ModelRuntime.js';
+import { PIPELINE_OBSERVER } from '../../core/ports/PipelineObserver.js';
+import { REQUEST_STAGE } from '../../core/ports/RequestStage.js';
+import { RESULT_STAGE } from '../../core/ports/ResultStage.js';
+import { ByteLru } from './ByteLru.js';
+import { CacheMetrics } from './CacheMetrics.js';
+import { CacheStage } from './CacheStage.js';
+import { cacheConfigSchema, type CacheConfig } from './config.js';
+import { createRedisConnection, redisEndpoint } from './redis/createRedisConnection.js';
+import { RedisTier } from './redis/RedisTier.js';
+import { CACHE_CLOCK, CACHE_CONFIG, CACHE_LOG, warningLog, type CacheClock, type CacheLog } from './tokens.js';
+import { VectorCache } from './VectorCache.js';
+
+export const manifest = {
+  name: 'cache',
+  requires: [],
+  /** Adds stages, an observer and a metrics registry; replaces no core port. */
+  provides: [],
+  description: 'Exact embedding cache: text and token-id keys, byte-bounded in-process LRU with TTL, single-flight misses, optional shared tier in Redis',
+} as const;
+
+/** Adds the cache as a request stage, a result stage and an observer; serves its metrics on /metrics. */
+export const cacheModule = (config: CacheConfig): ContainerModule =>
+  new ContainerModule(({ bind }) => {
+    const metrics = new CacheMetrics();
+    bind(CACHE_CONFIG).toConstantValue(config);
+    bind(CACHE_CLOCK).toConstantValue(() => performance.now());
+    bind(CACHE_LOG).toConstantValue(warningLog);
+    bind(METRICS_REGISTRY).toConstantValue(metrics.registry);
+    bind(CacheStage)
+      .toDynamicValue(async (ctx) => {
+        const [embedline, runtime] = await Promise.all([ctx.getAsync(EMBEDLINE_CONFIG), ctx.getAsync(MODEL_RUNTIME)]);
+        const clock: CacheClock = ctx.get(CACHE_CLOCK);
+        const log: CacheLog = ctx.get(CACHE_LOG);
+        const lru = new ByteLru<Float32Array>({ maxBytes: config.exact.maxBytes, ttlMs: config.exact.ttlMs, sizeOf: (v) => v.byteLength, now: clock });
+        const { url } = config.redis;
+        const dimensions = runtime.model.dimensions;
+        const shared = url ? new RedisTier(createRedisConnection({ ...config.redis, url }), { ...config.redis, dimensions, endpoint: redisEndpoint(url) }, metrics, log) : undefined;
+        return new CacheStage(new VectorCache(lru, shared, metrics), metrics, {
+          model: embedline.model.name,
+          truncation: runtime.tokenizer.maxTokens,
+          tokenKeys: config.tokens.enabled,
+          singleFlight: config.singleFlight.enabled,
+        });
+      })
+      .inSingletonScope();
+    bind(REQUEST_STAGE).toService(CacheStage);
+    bind(RESULT_STAGE).toService(CacheStage);
+    bind(PIPELINE_OBSERVER).toService(CacheStage);
+  });
+
+export const cachePlugin: PluginDefinition<CacheConfig> = {
+  manifest,
+  configSchema: cacheConfigSchema,
+  module: cacheModule,
+};
