@@ -6,7 +6,7 @@ import { startEmbedline } from '../../core/runtime.js';
 import { isPriority } from '../../core/pipeline/types.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
 import { readInputs, type InputFormat, type InputRow } from './embed/readInputs.js';
-import { JsonlWriter, NpyWriter, type EmbeddingWriter } from './embed/outputWriters.js';
+import { embeddingLine, JsonlWriter, NpyWriter, type EmbeddingWriter } from './embed/outputWriters.js';
 
 interface EmbedOptions {
   output?: string;
@@ -64,7 +64,7 @@ async function openWriter(options: EmbedOptions, rows: readonly InputRow[], dim:
 
 function stdoutWriter(): EmbeddingWriter {
   return {
-    write: async (id, vector) => void process.stdout.write(`${JSON.stringify({ id, embedding: Array.from(vector) })}\n`),
+    write: async (id, vector) => void process.stdout.write(embeddingLine(id, vector)),
     close: async () => {},
   };
 }

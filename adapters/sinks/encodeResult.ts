@@ -1,5 +1,7 @@
 import type { EmbeddingResult, ResultFormat } from '../../core/ports/ResultSink.js';
-import { npyHeader } from '../cli/embed/outputWriters.js';
+import { jsonlDocument, npyFile, toBase64, toJsonValues, vectorFormat } from '../encoding/index.js';
+
+const FLOAT32 = vectorFormat('float32');
 
 /** An encoded result, ready to become a file or an object. */
 export interface EncodedResult {
@@ -21,20 +23,12 @@ export function encodeResult(result: EmbeddingResult, format: ResultFormat): Enc
 }
 
 function encodeJsonl(result: EmbeddingResult): EncodedResult {
-  const lines = result.vectors.map((vector, index) =>
-    JSON.stringify({ id: result.id, index, model: result.model, embedding: Array.from(vector), ...(result.metadata ? { metadata: result.metadata } : {}) }),
-  );
-  return { body: Buffer.from(`${lines.join('\n')}\n`, 'utf8'), contentType: 'application/x-ndjson', extension: 'jsonl' };
+  const rows = result.vectors.map((vector, index) => ({ id: result.id, index, model: result.model, embedding: toJsonValues(vector), ...(result.metadata ? { metadata: result.metadata } : {}) }));
+  return { body: Buffer.from(jsonlDocument(rows), 'utf8'), contentType: 'application/x-ndjson', extension: 'jsonl' };
 }
 
 function encodeNpy(result: EmbeddingResult): EncodedResult {
-  const dim = result.vectors[0]?.length ?? 0;
-  const data = Buffer.alloc(result.vectors.length * dim * 4);
-  result.vectors.forEach((vector, row) => {
-    // Buffer writes are little-endian whatever the host, as the '<f4' header promises.
-    for (let i = 0; i < dim; i++) data.writeFloatLE(vector[i]!, (row * dim + i) * 4);
-  });
-  return { body: Buffer.concat([npyHeader(result.vectors.length, dim), data]), contentType: 'application/octet-stream', extension: 'npy' };
+  return { body: npyFile(FLOAT32, result.vectors), contentType: 'application/octet-stream', extension: 'npy' };
 }
 
 /**
@@ -49,13 +43,7 @@ export function encodeResultMessage(result: EmbeddingResult): string {
     dimensions: result.vectors[0]?.length ?? 0,
     promptTokens: result.promptTokens,
     encoding: 'base64-f32le',
-    embeddings: result.vectors.map((vector) => float32ToBase64(vector)),
+    embeddings: result.vectors.map((vector) => toBase64(vector)),
     ...(result.metadata ? { metadata: result.metadata } : {}),
   });
-}
-
-function float32ToBase64(vector: Float32Array): string {
-  const bytes = Buffer.alloc(vector.length * 4);
-  for (let i = 0; i < vector.length; i++) bytes.writeFloatLE(vector[i]!, i * 4);
-  return bytes.toString('base64');
 }

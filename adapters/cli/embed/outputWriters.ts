@@ -1,6 +1,14 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { open, readFile, stat, truncate } from 'node:fs/promises';
+import { jsonlLine, npyHeader, npyRow, parseJsonlDocument, toJsonValues, vectorFormat } from '../../encoding/index.js';
+
+const FLOAT32 = vectorFormat('float32');
+
+/** The row the CLI writes for one text, to a .jsonl file or stdout. */
+export function embeddingLine(id: string, vector: Float32Array): string {
+  return jsonlLine({ id, embedding: toJsonValues(vector) });
+}
 
 export interface EmbeddingWriter {
   write(id: string, vector: Float32Array): Promise<void>;
@@ -22,7 +30,7 @@ export class JsonlWriter implements EmbeddingWriter {
   }
 
   async write(id: string, vector: Float32Array): Promise<void> {
-    if (!this.stream.write(`${JSON.stringify({ id, embedding: Array.from(vector) })}\n`)) await once(this.stream, 'drain');
+    if (!this.stream.write(embeddingLine(id, vector))) await once(this.stream, 'drain');
   }
 
   async close(): Promise<void> {
@@ -37,11 +45,7 @@ async function completedIds(path: string): Promise<Set<string>> {
   const content = await readFile(path, 'utf8');
   const lastNewline = content.lastIndexOf('\n');
   if (lastNewline !== content.length - 1) await truncate(path, Buffer.byteLength(content.slice(0, lastNewline + 1)));
-  const ids = new Set<string>();
-  for (const line of content.slice(0, lastNewline + 1).split('\n')) {
-    if (line) ids.add((JSON.parse(line) as { id: string }).id);
-  }
-  return ids;
+  return new Set(parseJsonlDocument(content).map((row) => (row as { id: string }).id));
 }
 
 /**
@@ -57,13 +61,13 @@ export class NpyWriter implements EmbeddingWriter {
 
   static async open(path: string, rows: number, dim: number): Promise<NpyWriter> {
     const file = await open(path, 'w');
-    const header = npyHeader(rows, dim);
+    const header = npyHeader(FLOAT32, [rows, dim]);
     await file.write(header, 0, header.length, 0);
     return new NpyWriter(file, header.length);
   }
 
   async write(_id: string, vector: Float32Array): Promise<void> {
-    const bytes = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+    const bytes = npyRow(FLOAT32, vector);
     await this.file.write(bytes, 0, bytes.length, this.offset);
     this.offset += bytes.length;
   }
@@ -71,18 +75,4 @@ export class NpyWriter implements EmbeddingWriter {
   async close(): Promise<void> {
     await this.file.close();
   }
-}
-
-/** NPY format 1.0: magic, version, little-endian header length, a dict padded to 64 bytes. */
-export function npyHeader(rows: number, dim: number): Buffer {
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${dim}), }`;
-  const unpadded = 10 + dict.length + 1;
-  const padded = Math.ceil(unpadded / 64) * 64;
-  const text = `${dict}${' '.repeat(padded - unpadded)}\n`;
-  const header = Buffer.alloc(10);
-  header.write('\x93NUMPY', 0, 'latin1');
-  header[6] = 1;
-  header[7] = 0;
-  header.writeUInt16LE(text.length, 8);
-  return Buffer.concat([header, Buffer.from(text, 'latin1')]);
 }

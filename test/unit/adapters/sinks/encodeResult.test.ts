@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { encodeResult, encodeResultMessage } from '../../../../adapters/sinks/encodeResult.js';
+import { float32Rows, readNpy } from '../encoding/npyReader.js';
 import { result } from './resultFixture.js';
 
 describe('encodeResult', () => {
@@ -16,12 +17,11 @@ describe('encodeResult', () => {
   it('writes a (texts, dimensions) little-endian float32 .npy array', () => {
     const { body, extension } = encodeResult(result(), 'npy');
 
-    const headerLength = body.readUInt16LE(8);
-    const data = body.subarray(10 + headerLength);
+    const parsed = readNpy(body);
     expect(extension).to.equal('npy');
-    expect(body.subarray(10, 10 + headerLength).toString('latin1')).to.contain("'shape': (3, 4)");
-    expect(data.length).to.equal(3 * 4 * 4);
-    expect(data.readFloatLE((2 * 4 + 1) * 4)).to.be.closeTo(2.1, 1e-6);
+    expect([parsed.descr, parsed.fortranOrder, parsed.shape]).to.deep.equal(['<f4', false, [3, 4]]);
+    expect(parsed.data.length).to.equal(3 * 4 * 4);
+    expect(float32Rows(parsed)).to.deep.equal(result().vectors.map((v) => Array.from(v)));
   });
 
   it('puts vectors into result messages as base64 float32 that decodes to the same values', () => {
