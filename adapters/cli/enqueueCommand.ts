@@ -7,6 +7,8 @@ import { buildMessages, defaultIdPrefix } from '../sqs/enqueue/buildMessages.js'
 import { sendInBatches } from '../sqs/enqueue/sendInBatches.js';
 import { createSqsClient } from '../sqs/createSqsClient.js';
 import { readInputs, type InputFormat } from './embed/readInputs.js';
+import { integerFlag } from './flagParsers.js';
+import { UsageError } from './usageError.js';
 
 interface EnqueueFlags {
   queueUrl?: string;
@@ -29,16 +31,15 @@ export function registerEnqueueCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'input format (default: from the extension)').choices(['txt', 'jsonl', 'csv']))
     .option('--column <name>', 'text field/column for JSONL and CSV', 'text')
     .option('--id-column <name>', 'id field/column (default: line number)', 'id')
-    .option('--texts-per-message <n>', 'texts in each message', (v) => Number.parseInt(v, 10), 1)
+    .option('--texts-per-message <n>', 'texts in each message', integerFlag(1), 1)
     .option('--id-prefix <prefix>', 'prefix of every message id (default: the file name without extension and "-")')
     .option('--priority <p>', 'critical | normal | background (default: the consumer\'s sqs.defaultPriority)')
-    .option('--concurrency <n>', 'SendMessageBatch calls in flight', (v) => Number.parseInt(v, 10), 4)
+    .option('--concurrency <n>', 'SendMessageBatch calls in flight', integerFlag(1, 64), 4)
     .action(async (file: string, flags: EnqueueFlags) => {
       const config = loadConfig(process.env);
       const queueUrl = flags.queueUrl || config.sqs.queueUrl;
       if (!queueUrl || !URL.canParse(queueUrl)) throw usage(`enqueue needs a queue URL: pass --queue-url or set EMBEDLINE_QUEUE_URL (got "${queueUrl ?? ''}").`);
       if (!(flags.textsPerMessage >= 1 && flags.textsPerMessage <= config.sqs.maxTextsPerMessage)) throw usage(`--texts-per-message must be 1..${config.sqs.maxTextsPerMessage} (sqs.maxTextsPerMessage)`);
-      if (!(flags.concurrency >= 1)) throw usage('--concurrency must be a positive integer');
       if (flags.priority !== undefined && !isPriority(flags.priority)) throw usage('--priority must be critical, normal or background');
       const rows = await readInputs(file, { format: flags.format, column: flags.column, idColumn: flags.idColumn });
       const messages = buildMessages(rows, {
@@ -65,6 +66,6 @@ export function registerEnqueueCommand(program: Command): void {
     });
 }
 
-function usage(message: string): EmbedlineError {
-  return new EmbedlineError('EMBEDLINE_CONFIG', message);
+function usage(message: string): UsageError {
+  return new UsageError(message);
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isEmbedlineError } from '../../core/errors.js';
 import { EXIT } from './exitCodes.js';
+import { UsageError } from './usageError.js';
 import { loadDotEnv } from './loadDotEnv.js';
 import { registerConfigCommand } from './configCommand.js';
 import { registerEmbedCommand } from './embedCommand.js';
@@ -31,9 +32,12 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`embedline: ${error.message}\n`);
+    process.exit(EXIT.usage);
   } else {
     process.stderr.write(`embedline: ${isEmbedlineError(error) ? `[${error.code}] ` : ''}${error instanceof Error ? error.message : String(error)}\n`);
-    // Invalid configuration and invalid flags are usage errors; everything else is a runtime failure.
+    // Invalid configuration is the caller's to fix too (exit 2); everything else is a runtime failure.
     // Exit now rather than set exitCode: a half-started runtime (worker threads, sockets) must not keep a failed process alive.
     process.exit(isEmbedlineError(error) && error.code === 'EMBEDLINE_CONFIG' ? EXIT.usage : EXIT.failure);
   }

@@ -6,6 +6,7 @@ import { createHttpServer } from '../http/createHttpServer.js';
 import { startTracing } from '../otel/startTracing.js';
 import { observerModule } from '../prometheus/observerModule.js';
 import { PipelineMetrics } from '../prometheus/PipelineMetrics.js';
+import { integerFlag } from './flagParsers.js';
 
 /** `embedline serve`: listen first (health says loading), load the model, then report ready. */
 export function registerServeCommand(program: Command): void {
@@ -13,7 +14,7 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('serve the OpenAI-compatible HTTP API (/v1/embeddings, /embed, /health, /metrics)')
     .option('--host <host>', 'bind address (default from config: 127.0.0.1)')
-    .option('--port <port>', 'port (default from config: 8080)', (v) => Number.parseInt(v, 10))
+    .option('--port <port>', 'port, 0 for any free one (default from config: 8080)', integerFlag(0, 65535))
     .action(async (options: { host?: string; port?: number }) => {
       const config = loadConfig(process.env);
       // Before the runtime, so the first request is traced; a no-op with `tracing.exporter: none`.

@@ -6,6 +6,8 @@ import { startTracing, type Tracing } from '../otel/startTracing.js';
 import { jsonLog } from '../sqs/jsonLog.js';
 import { startWorker, type RunningWorker } from '../sqs/worker/startWorker.js';
 import { EXIT } from './exitCodes.js';
+import { integerFlag } from './flagParsers.js';
+import { UsageError } from './usageError.js';
 
 interface WorkerFlags {
   queueUrl?: string;
@@ -21,13 +23,12 @@ export function registerWorkerCommand(program: Command): void {
     .command('worker')
     .description('embed messages from an SQS queue into the configured sink (docs/sqs.md); serves /metrics and /health')
     .option('--queue-url <url>', 'requests queue (default from config: EMBEDLINE_QUEUE_URL)')
-    .option('--metrics-port <port>', 'port for /metrics and /health, 0 for any free one (default from config: 9400)', (v) => Number.parseInt(v, 10))
+    .option('--metrics-port <port>', 'port for /metrics and /health, 0 for any free one (default from config: 9400)', integerFlag(0, 65535))
     .action(async (flags: WorkerFlags) => {
       const config = loadConfig(process.env);
       const queueUrl = flags.queueUrl || config.sqs.queueUrl;
-      if (!queueUrl || !URL.canParse(queueUrl)) throw new EmbedlineError('EMBEDLINE_CONFIG', `worker needs a queue URL: pass --queue-url or set EMBEDLINE_QUEUE_URL (got "${queueUrl ?? ''}").`);
+      if (!queueUrl || !URL.canParse(queueUrl)) throw new UsageError(`worker needs a queue URL: pass --queue-url or set EMBEDLINE_QUEUE_URL (got "${queueUrl ?? ''}").`);
       const metricsPort = flags.metricsPort ?? config.sqs.metricsPort;
-      if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new EmbedlineError('EMBEDLINE_CONFIG', '--metrics-port must be an integer in 0..65535');
       const log = jsonLog(config.logLevel);
       const grace = config.sqs.shutdownGraceMs;
       // Leave time inside the grace period to hand unfinished messages back before the orchestrator's SIGKILL.
