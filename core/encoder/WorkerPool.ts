@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { EmbedlineError } from '../errors.js';
 import type { BatchBuffers } from '../ports/TensorAllocator.js';
 import type { PackedBatch } from './packBatch.js';
-import { sessionStartError } from './sessionStartError.js';
+import { deserializeError } from './workerError.js';
 import { transferList, type BatchTimings, type ExitMessage, type RunBatchMessage, type WorkerInit, type WorkerReply } from './workerProtocol.js';
 
 export interface BatchOutput {
@@ -144,7 +144,7 @@ export class WorkerPool {
     slot.busy = null;
     handBack(busy.pending, reply.buffers);
     if (reply.type === 'result') busy.pending.resolve({ vectors: reply.vectors, timings: reply.timings, worker: slot.index });
-    else busy.pending.reject(new EmbedlineError('EMBEDLINE_INFERENCE', `ONNX Runtime failed on a batch: ${reply.message}`));
+    else busy.pending.reject(deserializeError(reply.error, (message, cause) => new EmbedlineError('EMBEDLINE_INFERENCE', `ONNX Runtime failed on a batch: ${message}`, {}, { cause })));
     this.dispatch();
   }
 
@@ -207,7 +207,7 @@ function spawnReady(init: WorkerInit): Promise<Worker> {
       } else if (reply.type === 'init-error') {
         cleanup();
         void worker.terminate();
-        reject(sessionStartError(init, reply.message));
+        reject(deserializeError(reply.error, (message, cause) => new EmbedlineError('EMBEDLINE_INFERENCE', `Could not load ${init.modelPath}: ${message}`, { modelPath: init.modelPath }, { cause })));
       }
     };
     const onError = (error: Error): void => {

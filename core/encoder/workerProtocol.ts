@@ -1,5 +1,6 @@
 import type { BatchBuffers } from '../ports/TensorAllocator.js';
 import type { SessionTuning } from './sessionTuning.js';
+import type { SerializedError } from './workerError.js';
 
 /** Passed once as `workerData` when an inference worker starts. */
 export interface WorkerInit {
@@ -34,11 +35,12 @@ export interface BatchTimings {
   readonly gcMs: number;
 }
 
+/** Failures carry the worker's error with its code, context and stack (see workerError.ts). */
 export type WorkerReply =
   | { readonly type: 'ready' }
-  | { readonly type: 'init-error'; readonly message: string }
+  | { readonly type: 'init-error'; readonly error: SerializedError }
   | { readonly type: 'result'; readonly jobId: number; readonly vectors: Float32Array; readonly buffers: BatchBuffers; readonly timings: BatchTimings }
-  | { readonly type: 'error'; readonly jobId: number; readonly message: string; readonly buffers: BatchBuffers };
+  | { readonly type: 'error'; readonly jobId: number; readonly error: SerializedError; readonly buffers: BatchBuffers };
 
 export function transferList(buffers: BatchBuffers): ArrayBuffer[] {
   const list = [buffers.inputIds.buffer, buffers.attentionMask.buffer, buffers.tokenTypeIds.buffer] as ArrayBuffer[];
