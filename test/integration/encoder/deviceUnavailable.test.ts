@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { isEmbedlineError } from '../../../core/errors.js';
-import { startRealEncoder } from '../../support/model.js';
+import { embedTexts, startRealRuntime } from '../../support/model.js';
 
 describe('asking for the WebGPU execution provider where no GPU adapter exists', () => {
   const saved = { VK_DRIVER_FILES: process.env.VK_DRIVER_FILES, VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES };
@@ -19,21 +19,24 @@ describe('asking for the WebGPU execution provider where no GPU adapter exists',
     }
   });
 
-  it('rejects the encoder start with EMBEDLINE_DEVICE_UNAVAILABLE and leaves the process running', async () => {
-    const error = await startRealEncoder({ workers: 1, tuning: { executionProviders: ['webgpu'] } }).then(
-      () => undefined,
+  it('rejects the runtime start with EMBEDLINE_DEVICE_UNAVAILABLE and leaves the process running', async () => {
+    const error = await startRealRuntime({ workers: 1, executionProviders: ['webgpu'] }).then(
+      async (runtime) => {
+        await runtime.close();
+        return undefined;
+      },
       (e: unknown) => e,
     );
     expect(isEmbedlineError(error) && error.code, String(error)).to.equal('EMBEDLINE_DEVICE_UNAVAILABLE');
   });
 
-  it('still starts a CPU encoder in the same process afterwards', async () => {
-    const running = await startRealEncoder({ workers: 1 });
+  it('still starts a CPU runtime in the same process afterwards', async () => {
+    const runtime = await startRealRuntime({ workers: 1 });
     try {
-      const [vector] = await running.encoder.encode(['still alive']);
+      const [vector] = await embedTexts(runtime, ['still alive']);
       expect(vector).to.have.length(384);
     } finally {
-      await running.close();
+      await runtime.close();
     }
   });
 });

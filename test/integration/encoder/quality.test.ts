@@ -1,16 +1,16 @@
 import { expect } from 'chai';
-import type { RunningEncoder } from '../../../core/encoder/createEncoder.js';
+import type { EmbedlineRuntime } from '../../../core/runtime.js';
 import { SEMANTIC_TRIPLES } from '../../fixtures/semanticPairs.js';
 import { VARIED_SENTENCES } from '../../fixtures/sentences.js';
-import { cosine, maxAbsDiff, startRealEncoder } from '../../support/model.js';
+import { cosine, embedTexts, maxAbsDiff, startRealRuntime } from '../../support/model.js';
 
-describe('encoder quality on the real model', () => {
-  let fp32: RunningEncoder;
-  let int8: RunningEncoder;
+describe('production pipeline quality on the real model', () => {
+  let fp32: EmbedlineRuntime;
+  let int8: EmbedlineRuntime;
 
   before(async () => {
-    fp32 = await startRealEncoder();
-    int8 = await startRealEncoder({ variant: 'int8' });
+    fp32 = await startRealRuntime();
+    int8 = await startRealRuntime({ variant: 'int8' });
   });
 
   after(async () => {
@@ -19,8 +19,8 @@ describe('encoder quality on the real model', () => {
   });
 
   it('int8 vectors stay close to fp32: mean cosine ≥ 0.98 over the varied sentences', async () => {
-    const a = await fp32.encoder.encode(VARIED_SENTENCES);
-    const b = await int8.encoder.encode(VARIED_SENTENCES);
+    const a = await embedTexts(fp32, VARIED_SENTENCES);
+    const b = await embedTexts(int8, VARIED_SENTENCES);
 
     const cosines = a.map((v, i) => cosine(v, b[i]!));
     const mean = cosines.reduce((s, c) => s + c, 0) / cosines.length;
@@ -32,10 +32,10 @@ describe('encoder quality on the real model', () => {
 
   it('gives a sentence the same vector whichever sentences share its batch (max abs diff ≤ 1e-5)', async () => {
     const sample = VARIED_SENTENCES.slice(0, 60);
-    const together = await fp32.encoder.encode(sample);
+    const together = await embedTexts(fp32, sample);
 
     for (let i = 0; i < sample.length; i++) {
-      const [alone] = await fp32.encoder.encode([sample[i]!]);
+      const [alone] = await embedTexts(fp32, [sample[i]!]);
       expect(maxAbsDiff(alone!, together[i]!), `text ${i}`).to.be.at.most(1e-5);
     }
   });
@@ -43,7 +43,7 @@ describe('encoder quality on the real model', () => {
   it('scores each paraphrase above the unrelated sentence', async () => {
     expect(SEMANTIC_TRIPLES.length).to.be.at.least(20);
     for (const { anchor, paraphrase, unrelated } of SEMANTIC_TRIPLES) {
-      const [a, p, u] = await fp32.encoder.encode([anchor, paraphrase, unrelated]);
+      const [a, p, u] = await embedTexts(fp32, [anchor, paraphrase, unrelated]);
 
       expect(cosine(a!, p!), anchor).to.be.greaterThan(cosine(a!, u!));
     }

@@ -1,26 +1,29 @@
 import { expect } from 'chai';
 import { Tensor, type FeatureExtractionPipeline } from '@huggingface/transformers';
-import type { RunningEncoder } from '../../../core/encoder/createEncoder.js';
+import type { TextTokenizer } from '../../../core/encoder/TextTokenizer.js';
+import type { EmbedlineRuntime } from '../../../core/runtime.js';
 import { VARIED_SENTENCES } from '../../fixtures/sentences.js';
-import { cosine, realModel, startRealEncoder } from '../../support/model.js';
+import { cosine, embedTexts, realModel, runtimeTokenizer, startRealRuntime } from '../../support/model.js';
 import { transformersJsExtractor } from '../../support/transformersJs.js';
 
-describe('encoder parity with transformers.js on the real all-MiniLM-L6-v2 (fp32)', () => {
-  let running: RunningEncoder;
+describe('production pipeline parity with transformers.js on the real all-MiniLM-L6-v2 (fp32)', () => {
+  let runtime: EmbedlineRuntime;
+  let tokenizer: TextTokenizer;
   let extractor: FeatureExtractionPipeline;
   let ours: Float32Array[];
   let tokenCounts: number[];
 
   before(async () => {
     const model = await realModel();
-    running = await startRealEncoder();
+    runtime = await startRealRuntime();
+    tokenizer = await runtimeTokenizer(runtime);
     extractor = await transformersJsExtractor(model, 'all-MiniLM-L6-v2');
-    ours = await running.encoder.encode(VARIED_SENTENCES);
-    tokenCounts = (await running.encoder.tokenizer.tokenize(VARIED_SENTENCES)).map((t) => t.ids.length);
+    ours = await embedTexts(runtime, VARIED_SENTENCES);
+    tokenCounts = (await tokenizer.tokenize(VARIED_SENTENCES)).map((t) => t.ids.length);
   });
 
   after(async () => {
-    await running?.close();
+    await runtime?.close();
     await extractor?.dispose();
   });
 
@@ -43,7 +46,7 @@ describe('encoder parity with transformers.js on the real all-MiniLM-L6-v2 (fp32
 
   it('truncates long texts like sentence-transformers: 256 word pieces ending in [SEP]', async () => {
     const longIndexes = tokenCounts.flatMap((n, i) => (n === 256 ? [i] : []));
-    const tokens = await running.encoder.tokenizer.tokenize(longIndexes.map((i) => VARIED_SENTENCES[i]!));
+    const tokens = await tokenizer.tokenize(longIndexes.map((i) => VARIED_SENTENCES[i]!));
 
     for (const { ids } of tokens) {
       expect(ids[0]).to.equal(101);
@@ -54,11 +57,11 @@ describe('encoder parity with transformers.js on the real all-MiniLM-L6-v2 (fp32
   it('differs from transformers.js on long texts only by its dropped final [SEP], and matches it on our tokens', async () => {
     // transformers.js truncates at model_max_length (512) and, when asked for 256, drops the
     // final [SEP]; sentence-transformers keeps [CLS] … [SEP] within max_seq_length 256, as we do.
-    const { tokenizer, model } = extractor;
+    const { tokenizer: theirTokenizer, model } = extractor;
     const longIndexes = tokenCounts.flatMap((n, i) => (n === 256 ? [i] : []));
-    const ourTokens = await running.encoder.tokenizer.tokenize(longIndexes.map((i) => VARIED_SENTENCES[i]!));
+    const ourTokens = await tokenizer.tokenize(longIndexes.map((i) => VARIED_SENTENCES[i]!));
     for (const [k, index] of longIndexes.entries()) {
-      const theirs = tokenizer(VARIED_SENTENCES[index]!, { truncation: true, max_length: 256 });
+      const theirs = theirTokenizer(VARIED_SENTENCES[index]!, { truncation: true, max_length: 256 });
       const theirIds = Array.from(theirs.input_ids.data as BigInt64Array, Number);
       const ourIds = Array.from(ourTokens[k]!.ids);
       expect(theirIds.slice(0, 255), `text ${index}`).to.deep.equal(ourIds.slice(0, 255));

@@ -1,18 +1,18 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../../core/config/loadConfig.js';
-import type { RunningEncoder } from '../../../core/encoder/createEncoder.js';
+import type { EmbedlineRuntime } from '../../../core/runtime.js';
 import { VARIED_SENTENCES } from '../../fixtures/sentences.js';
 import { runCli } from '../../support/cli.js';
-import { cosine, realModel, startRealEncoder } from '../../support/model.js';
+import { cosine, embedTexts, realModel, startRealRuntime } from '../../support/model.js';
 import { modelStoreFor } from '../../../core/model/modelSources.js';
 import { VARIANT_FILES, type ModelVariant } from '../../../core/model/modelInfo.js';
 
 /** Worst cosine of `variant`'s vectors against the fp32 export's, with the text it happened on. */
 async function worstAgainstFp32(variant: ModelVariant, reference: readonly Float32Array[]): Promise<{ cos: number; text: string }> {
-  let running: RunningEncoder | undefined;
+  let runtime: EmbedlineRuntime | undefined;
   try {
-    running = await startRealEncoder({ variant });
-    const vectors = await running.encoder.encode(VARIED_SENTENCES);
+    runtime = await startRealRuntime({ variant });
+    const vectors = await embedTexts(runtime, VARIED_SENTENCES);
     let worst = { cos: Infinity, text: '' };
     vectors.forEach((v, i) => {
       const cos = cosine(v, reference[i]!);
@@ -20,7 +20,7 @@ async function worstAgainstFp32(variant: ModelVariant, reference: readonly Float
     });
     return worst;
   } finally {
-    await running?.close();
+    await runtime?.close();
   }
 }
 
@@ -34,11 +34,11 @@ describe('GPU-ready variants built by `embedline model optimize` (run on the CPU
     await realModel();
     const built = await runCli(['model', 'optimize', '--variant', 'gpu-fp16', 'gpu-fp32']);
     expect(built.code, built.stderr).to.equal(0);
-    const running = await startRealEncoder({ variant: 'fp32' });
+    const runtime = await startRealRuntime({ variant: 'fp32' });
     try {
-      reference = await running.encoder.encode(VARIED_SENTENCES);
+      reference = await embedTexts(runtime, VARIED_SENTENCES);
     } finally {
-      await running.close();
+      await runtime.close();
     }
   });
 

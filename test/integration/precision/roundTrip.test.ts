@@ -3,7 +3,7 @@ import { buildCalibration } from '../../../core/precision/calibrationFile.js';
 import { VECTOR_FORMATS, type VectorFormat } from '../../../core/precision/formats.js';
 import { dequantize, quantize } from '../../../core/precision/quantize.js';
 import { VARIED_SENTENCES } from '../../fixtures/sentences.js';
-import { cosine, startRealEncoder } from '../../support/model.js';
+import { cosine, embedTexts, startRealRuntime } from '../../support/model.js';
 
 /** Worst per-dimension error allowed inside the calibrated range: half a level, plus float slack. */
 const HALF_LEVEL: Partial<Record<VectorFormat, number>> = { int16: 0.5 / 65_535, int8: 0.5 / 255, uint8: 0.5 / 255 };
@@ -16,11 +16,11 @@ describe('precision formats on real model vectors', function () {
   let ranges: { min: number[]; max: number[] };
 
   before(async () => {
-    const running = await startRealEncoder();
+    const runtime = await startRealRuntime();
     try {
-      vectors = await running.encoder.encode(VARIED_SENTENCES);
+      vectors = await embedTexts(runtime, VARIED_SENTENCES);
     } finally {
-      await running.close();
+      await runtime.close();
     }
     // Raw min/max (quantiles 0 and 1) so every test vector lies inside its range.
     ranges = buildCalibration({ model: 'm', modelSha256: '0'.repeat(64), variant: 'fp32', texts: VARIED_SENTENCES, vectors, corpusDescription: 'fixtures', quantiles: { lower: 0, upper: 1 }, minTexts: 2 }).ranges;
