@@ -22,10 +22,7 @@ export interface Judged {
  * The failing input is kept (truncated) so it can become a regression test.
  */
 export async function runCases<T>(target: string, arbitrary: fc.Arbitrary<T>, options: { count: number; seed: number; concurrency: number }, judge: (input: T, index: number) => Promise<Judged>): Promise<FuzzReport> {
-  const started = Date.now();
-  const outcomes: Record<string, number> = {};
-  const failures: FuzzReport['failures'][number][] = [];
-  let failureCount = 0;
+  const tally = new Tally(target);
   const chunk = 1_000;
   for (let offset = 0; offset < options.count; offset += chunk) {
     // One seed per chunk keeps memory flat for 100,000 cases and stays reproducible.
@@ -36,16 +33,35 @@ export async function runCases<T>(target: string, arbitrary: fc.Arbitrary<T>, op
         const index = next++;
         const input = inputs[index]!;
         const verdict = await judge(input, offset + index).catch((error: unknown) => ({ outcome: 'threw', problem: `the judge threw: ${(error as Error).stack ?? String(error)}` }));
-        outcomes[verdict.outcome] = (outcomes[verdict.outcome] ?? 0) + 1;
-        if (verdict.problem) {
-          failureCount += 1;
-          if (failures.length < 20) failures.push({ index: offset + index, problem: verdict.problem, input: describe(input) });
-        }
+        tally.add(verdict, offset + index, input);
       }
     };
     await Promise.all(Array.from({ length: options.concurrency }, lane));
   }
-  return { target, cases: options.count, outcomes, failures, failureCount, seconds: (Date.now() - started) / 1000 };
+  return tally.report();
+}
+
+/** Outcome counts and the first failures, for targets that judge cases in rounds rather than one by one. */
+export class Tally {
+  private readonly started = Date.now();
+  private readonly outcomes: Record<string, number> = {};
+  private readonly failures: FuzzReport['failures'][number][] = [];
+  private failureCount = 0;
+  private cases = 0;
+
+  constructor(private readonly target: string) {}
+
+  add(verdict: Judged, index: number, input: unknown): void {
+    this.cases += 1;
+    this.outcomes[verdict.outcome] = (this.outcomes[verdict.outcome] ?? 0) + 1;
+    if (!verdict.problem) return;
+    this.failureCount += 1;
+    if (this.failures.length < 20) this.failures.push({ index, problem: verdict.problem, input: describe(input) });
+  }
+
+  report(): FuzzReport {
+    return { target: this.target, cases: this.cases, outcomes: { ...this.outcomes }, failures: [...this.failures], failureCount: this.failureCount, seconds: (Date.now() - this.started) / 1000 };
+  }
 }
 
 function describe(input: unknown): string {
