@@ -1,4 +1,5 @@
 import type { PluginCatalogue } from '../core/plugin.js';
+import { cachePlugin } from './cache/index.js';
 import { memoryPoolPlugin } from './memory-pool/index.js';
 import { sloTrackerPlugin } from './slo-tracker/index.js';
 import { weightedSchedulerPlugin } from './weighted-scheduler/index.js';
@@ -8,6 +9,7 @@ import { weightedSchedulerPlugin } from './weighted-scheduler/index.js';
  * never imports `plugins/`.
  */
 export const PLUGIN_CATALOGUE: PluginCatalogue = {
+  cache: cachePlugin,
   'memory-pool': memoryPoolPlugin,
   'slo-tracker': sloTrackerPlugin,
   'weighted-scheduler': weightedSchedulerPlugin,

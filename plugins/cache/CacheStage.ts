@@ -64,9 +64,11 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
       this.settleFound(ctx, byKey, missed, await this.cache.getShared(missed), 'text');
       return;
     }
+    // Leads and follows are decided in this one synchronous pass: that is what keeps waiting deadlock-free (mayWaitFor).
     const rank = PRIORITIES.indexOf(ctx.priority);
-    const led = missed.filter((key) => this.flights.lead(key, ctx.requestId, rank));
-    const followed = missed.filter((key) => !led.includes(key));
+    const led: string[] = [];
+    const followed: string[] = [];
+    for (const key of missed) (this.flights.lead(key, ctx.requestId, rank) ? led : followed).push(key);
     const shared = await this.cache.getShared(led);
     led.forEach((key, k) => {
       if (shared[k]) this.flights.finish(key, shared[k].slice());
@@ -76,8 +78,6 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
   }
 
   async beforeBatch(ctx: EmbedContext): Promise<void> {
-    // From here on this request waits for nobody, so others may wait for it (SingleFlight.mayWaitFor).
-    this.flights.commit(ctx.requestId);
     if (!this.opts.tokenKeys) return;
     const keys = this.keysOf(ctx);
     const byKey = new Map<string, number[]>();
@@ -121,7 +121,6 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
   }
 
   private async waitForLeaders(ctx: EmbedContext, byKey: Map<string, number[]>, followed: readonly string[], rank: number): Promise<void> {
-    const leadsAny = this.flights.leadsAny(ctx.requestId);
     const waits = followed.flatMap((key) => {
       const flight = this.flights.get(key);
       // Finished since we looked: the vector is in the LRU now.
@@ -129,7 +128,7 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
         this.settle(ctx, byKey.get(key)!, this.cache.getLocal(key), 'text', 'local');
         return [];
       }
-      return mayWaitFor(flight, rank, leadsAny) ? [flight.result.then((vector) => ({ key, vector }))] : [];
+      return mayWaitFor(flight, rank) ? [flight.result.then((vector) => ({ key, vector }))] : [];
     });
     if (waits.length === 0) return;
     for (const { key, vector } of await untilAborted(Promise.all(waits), ctx.signal)) this.settle(ctx, byKey.get(key)!, vector, 'text', 'flight');

@@ -3,20 +3,17 @@ export interface Flight<V> {
   readonly owner: string;
   /** The leader's urgency: 0 is the most urgent (the index in PRIORITIES). */
   readonly rank: number;
-  /** True once the leader's texts are on their way to the batcher: it waits on nobody any more. */
-  readonly committed: boolean;
   /** The leader's vector, or `undefined` when it failed or gave up (the follower computes it then). */
   readonly result: Promise<V | undefined>;
 }
 
 interface MutableFlight<V> extends Flight<V> {
-  committed: boolean;
   resolve(value: V | undefined): void;
 }
 
 /**
  * Concurrent identical misses computed once: the first request to miss a key leads it; later
- * ones may wait for its vector. Whether waiting is safe is the caller's rule (see
+ * ones may wait for its vector. Whether to wait is the caller's rule (see
  * {@link mayWaitFor}); this class only keeps the flights and who leads them.
  *
  * @example
@@ -37,7 +34,7 @@ export class SingleFlight<V> {
     if (this.flights.has(key)) return false;
     let resolve!: (value: V | undefined) => void;
     const result = new Promise<V | undefined>((r) => (resolve = r));
-    this.flights.set(key, { owner, rank, committed: false, result, resolve });
+    this.flights.set(key, { owner, rank, result, resolve });
     let keys = this.byOwner.get(owner);
     if (!keys) this.byOwner.set(owner, (keys = new Set()));
     keys.add(key);
@@ -46,15 +43,6 @@ export class SingleFlight<V> {
 
   get(key: string): Flight<V> | undefined {
     return this.flights.get(key);
-  }
-
-  leadsAny(owner: string): boolean {
-    return this.byOwner.has(owner);
-  }
-
-  /** Marks every flight `owner` leads as committed: its texts go to the batcher next. */
-  commit(owner: string): void {
-    for (const key of this.byOwner.get(owner) ?? []) this.flights.get(key)!.committed = true;
   }
 
   /** Ends a flight, handing `value` to everyone waiting for it. */
@@ -75,11 +63,13 @@ export class SingleFlight<V> {
 }
 
 /**
- * Whether a follower may wait for `flight` without risking a deadlock or a priority inversion.
- * A request waits only for leaders at least as urgent as itself, and for an uncommitted leader
- * (one that may itself still wait) only when it leads nothing of its own: so in any chain of
- * waits the last request waits on nobody, and no cycle can form.
+ * Whether a follower may wait for `flight`: only for a leader at least as urgent as itself, so a
+ * critical request never queues behind a background one.
+ *
+ * Waiting cannot deadlock as long as each request decides what it leads and what it follows in
+ * one synchronous pass (CacheStage does): a request then follows only flights led in earlier
+ * passes, so every chain of waits ends at a request that waits for nobody.
  */
-export function mayWaitFor(flight: Flight<unknown>, followerRank: number, followerLeadsAny: boolean): boolean {
-  return flight.rank <= followerRank && (flight.committed || !followerLeadsAny);
+export function mayWaitFor(flight: Flight<unknown>, followerRank: number): boolean {
+  return flight.rank <= followerRank;
 }

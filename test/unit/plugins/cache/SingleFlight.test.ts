@@ -28,18 +28,18 @@ describe('cache SingleFlight', () => {
     flights.abandon('r1');
 
     expect(await Promise.all(waits)).to.deep.equal([undefined, undefined]);
-    expect(flights.leadsAny('r1')).to.equal(false);
+    expect(flights.size).to.equal(0);
   });
 
-  it('marks only the committing owner’s flights committed', () => {
+  it('abandons only the given owner’s flights', () => {
     const flights = new SingleFlight<string>();
     flights.lead('a', 'r1', NORMAL);
     flights.lead('b', 'r2', NORMAL);
 
-    flights.commit('r1');
+    flights.abandon('r1');
 
-    expect(flights.get('a')!.committed).to.equal(true);
-    expect(flights.get('b')!.committed).to.equal(false);
+    expect(flights.get('a')).to.equal(undefined);
+    expect(flights.get('b')?.owner).to.equal('r2');
   });
 
   it('lets a key be led again once its flight finished', () => {
@@ -52,25 +52,17 @@ describe('cache SingleFlight', () => {
 });
 
 describe('cache mayWaitFor', () => {
-  const flight = (rank: number, committed: boolean) => ({ owner: 'leader', rank, committed, result: Promise.resolve(undefined) });
+  const flight = (rank: number) => ({ owner: 'leader', rank, result: Promise.resolve(undefined) });
 
-  it('lets a request that leads nothing wait for an uncommitted leader of its priority', () => {
-    expect(mayWaitFor(flight(NORMAL, false), NORMAL, false)).to.equal(true);
-  });
-
-  it('does not let a request that leads other keys wait for an uncommitted leader (the two could wait on each other)', () => {
-    expect(mayWaitFor(flight(NORMAL, false), NORMAL, true)).to.equal(false);
-  });
-
-  it('lets a request that leads other keys wait for a committed leader', () => {
-    expect(mayWaitFor(flight(NORMAL, true), NORMAL, true)).to.equal(true);
+  it('lets a request wait for a leader of its own priority', () => {
+    expect(mayWaitFor(flight(NORMAL), NORMAL)).to.equal(true);
   });
 
   it('does not let a critical request wait for a background leader', () => {
-    expect(mayWaitFor(flight(BACKGROUND, true), CRITICAL, false)).to.equal(false);
+    expect(mayWaitFor(flight(BACKGROUND), CRITICAL)).to.equal(false);
   });
 
   it('lets a background request wait for a critical leader', () => {
-    expect(mayWaitFor(flight(CRITICAL, true), BACKGROUND, false)).to.equal(true);
+    expect(mayWaitFor(flight(CRITICAL), BACKGROUND)).to.equal(true);
   });
 });
