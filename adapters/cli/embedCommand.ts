@@ -3,9 +3,10 @@ import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../../core/config/loadConfig.js';
 import { EmbedlineError } from '../../core/errors.js';
 import { startEmbedline } from '../../core/runtime.js';
-import { isPriority } from '../../core/pipeline/types.js';
+import { isPriority, type Priority } from '../../core/pipeline/types.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
 import { readInputs, type InputFormat, type InputRow } from './embed/readInputs.js';
+import { embedChunks, type ChunkEmbedder } from './embed/embedChunks.js';
 import { embeddingLine, JsonlWriter, NpyWriter, type EmbeddingWriter } from './embed/outputWriters.js';
 
 interface EmbedOptions {
@@ -41,7 +42,7 @@ export function registerEmbedCommand(program: Command): void {
       const runtime = await startEmbedline(loadConfig(process.env), PLUGIN_CATALOGUE);
       try {
         const { writer, todo } = await openWriter(options, rows, runtime.pipeline.dimensions);
-        await embedRows(todo, writer, runtime.pipeline.embed.bind(runtime.pipeline), options, rows.length - todo.length, rows.length);
+        await embedRows(todo, writer, runtime.pipeline, options, rows.length - todo.length, rows.length);
         await writer.close();
       } finally {
         await runtime.close();
@@ -69,10 +70,8 @@ function stdoutWriter(): EmbeddingWriter {
   };
 }
 
-type Embed = (texts: string[], options: { priority: 'critical' | 'normal' | 'background' }) => Promise<{ vectors: { values: Float32Array }[] }>;
-
 /** Keeps `concurrency` chunks in flight and writes results strictly in input order. */
-async function embedRows(rows: readonly InputRow[], writer: EmbeddingWriter, embed: Embed, options: EmbedOptions, alreadyDone: number, total: number): Promise<void> {
+async function embedRows(rows: readonly InputRow[], writer: EmbeddingWriter, pipeline: ChunkEmbedder, options: EmbedOptions, alreadyDone: number, total: number): Promise<void> {
   const bar = new SingleBar({
     stream: process.stderr,
     format: 'embedding [{bar}] {value}/{total} texts | {rate} texts/s | ETA {eta_formatted}',
@@ -82,22 +81,11 @@ async function embedRows(rows: readonly InputRow[], writer: EmbeddingWriter, emb
   });
   const started = Date.now();
   bar.start(total, alreadyDone, { rate: '0' });
-  const chunks: InputRow[][] = [];
-  for (let i = 0; i < rows.length; i += options.chunk) chunks.push(rows.slice(i, i + options.chunk));
-  const inFlight: Promise<{ vectors: { values: Float32Array }[] }>[] = [];
-  let next = 0;
   let written = 0;
-  const launch = (): void => {
-    const chunk = chunks[next++]!;
-    inFlight.push(embed(chunk.map((r) => r.text), { priority: options.priority as 'background' }));
-  };
-  while (next < chunks.length && inFlight.length < options.concurrency) launch();
-  for (let c = 0; c < chunks.length; c++) {
-    const result = await inFlight.shift()!;
-    if (next < chunks.length) launch();
-    const chunk = chunks[c]!;
-    for (let i = 0; i < chunk.length; i++) await writer.write(chunk[i]!.id, result.vectors[i]!.values);
-    written += chunk.length;
+  const chunks = embedChunks(pipeline, rows.map((r) => r.text), { chunk: options.chunk, concurrency: options.concurrency, priority: options.priority as Priority });
+  for await (const { start, vectors } of chunks) {
+    for (let i = 0; i < vectors.length; i++) await writer.write(rows[start + i]!.id, vectors[i]!);
+    written += vectors.length;
     bar.update(alreadyDone + written, { rate: ((written * 1000) / Math.max(1, Date.now() - started)).toFixed(1) });
   }
   bar.stop();

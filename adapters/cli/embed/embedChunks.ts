@@ -1,0 +1,48 @@
+import type { EmbedOptions, EmbedResult } from '../../../core/pipeline/types.js';
+
+/** The part of the pipeline a file-sized job needs. */
+export interface ChunkEmbedder {
+  embed(texts: readonly string[], options?: EmbedOptions): Promise<EmbedResult>;
+}
+
+export interface ChunkOptions {
+  /** Texts per pipeline call: each call is one request, with its own timeout. */
+  readonly chunk: number;
+  /** Pipeline calls in flight: enough to keep every worker busy, few enough that none times out queued. */
+  readonly concurrency: number;
+  readonly priority: NonNullable<EmbedOptions['priority']>;
+}
+
+export interface EmbeddedChunk {
+  /** Index of the chunk's first text in the input. */
+  readonly start: number;
+  readonly vectors: Float32Array[];
+}
+
+/**
+ * Embeds many texts as a series of ordinary pipeline requests (chunks), keeping `concurrency`
+ * in flight, and yields the chunks strictly in input order. A failed chunk ends the run with its
+ * error; chunks still in flight then settle unobserved.
+ *
+ * @example
+ * for await (const { start, vectors } of embedChunks(runtime.pipeline, texts, { chunk: 256, concurrency: 4, priority: 'background' })) write(start, vectors);
+ */
+export async function* embedChunks(pipeline: ChunkEmbedder, texts: readonly string[], options: ChunkOptions): AsyncGenerator<EmbeddedChunk> {
+  const inFlight: { start: number; result: Promise<EmbedResult> }[] = [];
+  let next = 0;
+  const launch = (): void => {
+    const start = next;
+    next = Math.min(texts.length, next + options.chunk);
+    const result = pipeline.embed(texts.slice(start, next), { priority: options.priority });
+    // Awaited below in order; this only keeps a chunk that fails after an earlier one from being reported as unhandled.
+    result.catch(() => {});
+    inFlight.push({ start, result });
+  };
+  while (next < texts.length && inFlight.length < options.concurrency) launch();
+  while (inFlight.length > 0) {
+    const { start, result } = inFlight.shift()!;
+    const { vectors } = await result;
+    if (next < texts.length) launch();
+    yield { start, vectors: vectors.map((v) => v.values) };
+  }
+}
