@@ -10,6 +10,11 @@ export class GatedScheduler implements DeviceScheduler {
   readonly received: TokenBatch[] = [];
   private readonly gates: (() => void)[] = [];
   failWhen: (batch: TokenBatch) => boolean = () => false;
+  /**
+   * Inference time each batch reports. The batcher measures throughput from it (a batch counts
+   * as at least this long), so admission tests get a known rate instead of the wall clock's.
+   */
+  inferMs = 1;
 
   async run(batch: TokenBatch): Promise<BatchOutcome> {
     this.received.push(batch);
@@ -17,7 +22,7 @@ export class GatedScheduler implements DeviceScheduler {
     if (this.failWhen(batch)) throw new Error('poisoned batch');
     const vectors = new Float32Array(batch.rows.length * 2);
     batch.rows.forEach((row, i) => vectors.set([row[0]!, row.length], i * 2));
-    return { vectors, device: 'gated', inferMs: 1, poolMs: 0 };
+    return { vectors, device: 'gated', inferMs: this.inferMs, poolMs: 0 };
   }
 
   /** Lets the oldest waiting batch finish. */

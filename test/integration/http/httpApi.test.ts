@@ -80,37 +80,49 @@ describe('HTTP API on the real model', () => {
     expect(text).to.contain('embedline_queue_depth');
   });
 
-  const errorCases: [string, unknown, number, string][] = [
-    ['token arrays', { input: [[101, 102]] }, 422, 'token ids'],
-    ['a missing input', { model: 'all-MiniLM-L6-v2' }, 422, 'required'],
-    ['an empty input list', { input: [] }, 422, 'empty'],
-    ['a non-string item', { input: ['ok', { text: 'no' }] }, 422, 'input[1]'],
-    ['an unknown model', { input: 'x', model: 'gpt-4' }, 404, 'does not exist'],
-    ['an unsupported encoding_format', { input: 'x', encoding_format: 'int8' }, 422, 'encoding_format'],
-    ['a dimensions value the model lacks', { input: 'x', dimensions: 128 }, 422, '384'],
-    ['an invalid priority', { input: 'x', priority: 'urgent' }, 422, 'priority'],
-    ['too many inputs', { input: Array.from({ length: 9 }, () => 'x') }, 413, 'at most 8'],
-    ['an input over the character limit', { input: 'y'.repeat(1001) }, 413, '1000'],
-    ['a body over the byte limit', { input: Array.from({ length: 8 }, () => 'z'.repeat(999)).concat([]).join('').repeat(10) }, 413, 'bytes'],
+  interface ErrorCase {
+    readonly what: string;
+    readonly body: unknown;
+    readonly status: number;
+    readonly code: string;
+    /** What the message must name: the offending field (or the body), and the limit where there is one. */
+    readonly names: readonly string[];
+  }
+  const tooLarge = { status: 413, code: 'EMBEDLINE_INPUT_TOO_LARGE' } as const;
+  const badInput = { status: 422, code: 'EMBEDLINE_BAD_INPUT' } as const;
+  const errorCases: readonly ErrorCase[] = [
+    { what: 'token arrays', body: { input: [[101, 102]] }, ...badInput, names: ['"input"', 'token ids'] },
+    { what: 'a missing input', body: { model: 'all-MiniLM-L6-v2' }, ...badInput, names: ['"input"', 'required'] },
+    { what: 'an empty input list', body: { input: [] }, ...badInput, names: ['"input"', 'empty'] },
+    { what: 'a non-string item', body: { input: ['ok', { text: 'no' }] }, ...badInput, names: ['"input[1]"'] },
+    { what: 'an unknown model', body: { input: 'x', model: 'gpt-4' }, status: 404, code: 'EMBEDLINE_MODEL_NOT_FOUND', names: ['model', '"gpt-4"', 'all-MiniLM-L6-v2'] },
+    { what: 'an unsupported encoding_format', body: { input: 'x', encoding_format: 'int8' }, ...badInput, names: ['encoding_format', '"int8"'] },
+    { what: 'a dimensions value the model lacks', body: { input: 'x', dimensions: 128 }, ...badInput, names: ['"dimensions"', '384'] },
+    { what: 'an invalid priority', body: { input: 'x', priority: 'urgent' }, ...badInput, names: ['priority', '"urgent"'] },
+    { what: 'too many inputs', body: { input: Array.from({ length: 9 }, () => 'x') }, ...tooLarge, names: ['"input"', 'at most 8'] },
+    { what: 'an input over the character limit', body: { input: 'y'.repeat(1001) }, ...tooLarge, names: ['"input[0]"', '1000'] },
+    { what: 'a body over the byte limit', body: { input: 'z'.repeat(80 * 1024) }, ...tooLarge, names: ['body', `${64 * 1024} bytes`] },
   ];
-  for (const [what, body, status, fragment] of errorCases) {
-    it(`answers ${status} with a JSON error for ${what}`, async () => {
+  for (const { what, body, status, code, names } of errorCases) {
+    it(`answers ${status} ${code} naming the field for ${what}`, async () => {
       const response = await post('/v1/embeddings', body);
       const payload = (await response.json()) as { error: { message: string; type: string; code: string } };
 
       expect(response.status).to.equal(status);
-      expect(payload.error.message).to.contain(fragment);
-      expect(payload.error.type).to.be.a('string');
-      expect(payload.error.code).to.be.a('string');
+      expect(payload.error.code).to.equal(code);
+      expect(payload.error.type).to.equal('invalid_request_error');
+      for (const fragment of names) expect(payload.error.message).to.contain(fragment);
     });
   }
 
-  it('answers 400 with a JSON error for malformed JSON', async () => {
+  it('answers 400 EMBEDLINE_BAD_INPUT for malformed JSON, saying the body is not valid JSON', async () => {
     const response = await post('/v1/embeddings', '{"input": ');
-    const payload = (await response.json()) as { error: { message: string } };
+    const payload = (await response.json()) as { error: { message: string; type: string; code: string } };
 
     expect(response.status).to.equal(400);
-    expect(payload.error.message).to.be.a('string');
+    expect(payload.error.code).to.equal('EMBEDLINE_BAD_INPUT');
+    expect(payload.error.type).to.equal('invalid_request_error');
+    expect(payload.error.message).to.match(/JSON/);
   });
 
   it('carries the X-Priority header to the pipeline', async () => {
@@ -148,6 +160,7 @@ describe('HTTP API limits and auth', () => {
 
     expect(embed.status).to.equal(503);
     expect(embed.headers.get('retry-after')).to.equal('2');
+    expect(((await embed.json()) as { error: { code: string } }).error.code).to.equal('EMBEDLINE_NOT_READY');
     expect(health.status).to.equal(503);
   });
 
@@ -162,6 +175,7 @@ describe('HTTP API limits and auth', () => {
     const health = await fetch(`${base}/health`);
 
     expect(denied.status).to.equal(401);
+    expect(((await denied.json()) as { error: { code: string; message: string } }).error).to.deep.include({ code: 'EMBEDLINE_UNAUTHORIZED' });
     expect(wrong.status).to.equal(401);
     expect(allowed.status).to.equal(200);
     expect(health.status).to.equal(503);

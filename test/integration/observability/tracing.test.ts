@@ -9,6 +9,9 @@ import type { EmbedlineRuntime } from '../../../core/runtime.js';
 import { startTestRuntime, testCacheDir } from '../../support/runtime.js';
 import { startOtlpReceiver, type OtlpReceiver } from './support/otlpReceiver.js';
 
+/** Fills one batch of the runtime below, which sends a batch only when it is full. */
+const FOUR_TEXTS = ['one from a traced caller', 'two from a traced caller', 'three from a traced caller', 'four from a traced caller'];
+
 const tracingConfig = (overrides: Record<string, unknown> = {}) => configSchema.parse({ tracing: overrides }).tracing;
 
 const childrenOf = (spans: readonly ReadableSpan[], parent: ReadableSpan): ReadableSpan[] => spans.filter((s) => s.parentSpanContext?.spanId === parent.spanContext().spanId);
@@ -21,9 +24,10 @@ describe('tracing of the pipeline on the real model', () => {
 
   before(async () => {
     tracing = startTracing(tracingConfig(), { extraProcessors: [new SimpleSpanProcessor(exporter)] });
-    // A long wait that applies even to an idle worker, and no padding limit, let three concurrent
-    // requests of different lengths meet in one batch.
-    runtime = await startTestRuntime({ batching: { maxWaitMs: 300, maxPaddingRatio: 1, dispatchWhenIdle: false } });
+    // A batch goes only when it is full (four texts): the wait for company is far longer than any
+    // test and applies even to an idle worker. So the three requests below (four texts) meet in one
+    // batch however slowly they arrive, and every other request sends four texts of its own.
+    runtime = await startTestRuntime({ batching: { maxBatchSize: 4, maxWaitMs: 10_000, maxPaddingRatio: 1, dispatchWhenIdle: false } });
   });
 
   after(async () => {
@@ -108,8 +112,8 @@ describe('tracing of the pipeline on the real model', () => {
   });
 
   it('marks a request that ran out of time as an error', async () => {
-    // Its text waits up to maxWaitMs (300 ms) for company in the queue; the deadline is 1 ms.
-    await runtime.pipeline.embed(['too late'], { timeoutMs: 1 }).catch(() => undefined);
+    // Its one text waits for three more that never come (maxWaitMs is 10 s); the deadline is 50 ms.
+    await runtime.pipeline.embed(['too late'], { timeoutMs: 50 }).catch(() => undefined);
     const failed = named(exporter.getFinishedSpans(), 'embedline.embed').find((s) => s.attributes['error.type'] === 'EMBEDLINE_TIMEOUT');
 
     expect(failed?.status.code).to.equal(SpanStatusCode.ERROR);
@@ -117,7 +121,7 @@ describe('tracing of the pipeline on the real model', () => {
 
   it('runs a request inside the caller’s active span', async () => {
     await trace.getTracer('test').startActiveSpan('caller', async (caller) => {
-      await runtime.pipeline.embed(['inside a caller']);
+      await runtime.pipeline.embed(FOUR_TEXTS);
       caller.end();
     });
     const spans = exporter.getFinishedSpans();
@@ -132,7 +136,7 @@ describe('tracing of the pipeline on the real model', () => {
     const [traceId, callerSpanId] = ['4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7'];
     try {
       for (const url of ['/v1/embeddings', '/embed']) {
-        const payload = url === '/embed' ? { inputs: 'from a traced caller' } : { input: 'from a traced caller' };
+        const payload = url === '/embed' ? { inputs: FOUR_TEXTS } : { input: FOUR_TEXTS };
         const response = await app.inject({ method: 'POST', url, payload, headers: { traceparent: `00-${traceId}-${callerSpanId}-01` } });
         expect(response.statusCode).to.equal(200);
       }
