@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
 import type { ContainerModule } from 'inversify';
 import { observerModule } from '../../../adapters/prometheus/observerModule.js';
 import type { EmbedlineConfigInput } from '../../../core/config/schema.js';
@@ -9,7 +10,7 @@ import { acceleratorSupport } from '../../../plugins/weighted-scheduler/resolveD
 import { CrashingDevice } from '../../doubles/CrashingDevice.js';
 import { SlowDevice } from '../../doubles/SlowDevice.js';
 import { VARIED_SENTENCES } from '../../fixtures/sentences.js';
-import { maxAbsDiff } from '../../support/model.js';
+import { maxAbsDiff, realModel } from '../../support/model.js';
 import { startTestRuntime } from '../../support/runtime.js';
 
 const TWO_CPU_SESSIONS = [
@@ -144,6 +145,17 @@ describe('weighted-scheduler plugin on the real model', () => {
 
     expect((error as EmbedlineError).code).to.equal('EMBEDLINE_INFERENCE');
     expect((error as EmbedlineError).message).to.contain('gpu:');
+  });
+
+  it('fails to start with EMBEDLINE_CONFIG naming the device, the variant and the fix when a device asks for a variant the model directory lacks', async function () {
+    if (existsSync((await realModel()).onnxPath('gpu-fp32'))) this.skip();
+    const devices = [TWO_CPU_SESSIONS[0], { id: 'fused', provider: 'cpu', variant: 'gpu-fp32' }];
+
+    const error = (await startTestRuntime(schedulerConfig({ devices })).catch((e: unknown) => e)) as EmbedlineError;
+
+    expect(error.code).to.equal('EMBEDLINE_CONFIG');
+    expect(error.message).to.contain('Device fused').and.to.contain('gpu-fp32').and.to.contain('embedline model optimize --variant gpu-fp32');
+    expect(error.context).to.deep.include({ device: 'fused', variant: 'gpu-fp32' });
   });
 
   it('rejects a batch for a model variant no device serves, saying how to add one', async () => {
