@@ -15,6 +15,8 @@ interface RequestKeys {
   readonly text: Map<number, string>;
   /** Token key per text index, for the texts still pending after tokenization. */
   readonly tokens: Map<number, string>;
+  /** Redis failed this request once (down or slow): the request does not ask it again. */
+  sharedFailed: boolean;
 }
 
 export interface CacheStageOptions {
@@ -61,7 +63,7 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
     const missed = [...byKey.keys()].filter((key) => !this.settle(ctx, byKey.get(key)!, this.cache.getLocal(key), 'text', 'local'));
     if (missed.length === 0) return;
     if (!this.opts.singleFlight) {
-      this.settleFound(ctx, byKey, missed, await this.cache.getShared(missed), 'text');
+      this.settleFound(ctx, byKey, missed, await this.shared(keys, missed), 'text');
       return;
     }
     // Leads and follows are decided in this one synchronous pass: that is what keeps waiting deadlock-free (mayWaitFor).
@@ -69,9 +71,10 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
     const led: string[] = [];
     const followed: string[] = [];
     for (const key of missed) (this.flights.lead(key, ctx.requestId, rank) ? led : followed).push(key);
-    const shared = await this.cache.getShared(led);
+    const shared = await this.shared(keys, led);
     led.forEach((key, k) => {
-      if (shared[k]) this.flights.finish(key, shared[k].slice());
+      const vector = shared[k];
+      if (vector) this.flights.finish(key, vector.slice());
     });
     this.settleFound(ctx, byKey, led, shared, 'text');
     await this.waitForLeaders(ctx, byKey, followed, rank);
@@ -89,7 +92,7 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
       byKey.get(key)?.push(i) ?? byKey.set(key, [i]);
     }
     const missed = [...byKey.keys()].filter((key) => !this.settle(ctx, byKey.get(key)!, this.cache.getLocal(key), 'tokens', 'local'));
-    this.settleFound(ctx, byKey, missed, await this.cache.getShared(missed), 'tokens');
+    this.settleFound(ctx, byKey, missed, await this.shared(keys, missed), 'tokens');
   }
 
   afterInference(ctx: EmbedContext): void {
@@ -134,6 +137,14 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
     for (const { key, vector } of await untilAborted(Promise.all(waits), ctx.signal)) this.settle(ctx, byKey.get(key)!, vector, 'text', 'flight');
   }
 
+  /** The shared tier's answer for `wanted`, or all misses once it has failed this request. */
+  private async shared(keys: RequestKeys, wanted: readonly string[]): Promise<readonly (Float32Array | undefined)[]> {
+    if (keys.sharedFailed || wanted.length === 0) return [];
+    const found = await this.cache.getShared(wanted);
+    if (!found) keys.sharedFailed = true;
+    return found ?? [];
+  }
+
   private settleFound(ctx: EmbedContext, byKey: Map<string, number[]>, keys: readonly string[], found: readonly (Float32Array | undefined)[], kind: KeyKind): void {
     keys.forEach((key, k) => this.settle(ctx, byKey.get(key)!, found[k], kind, 'shared'));
   }
@@ -150,7 +161,7 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
     let keys = ctx.attributes.get(CACHE_SOURCE) as RequestKeys | undefined;
     if (!keys) {
       const prefix = scopePrefix({ model: this.opts.model, variant: ctx.variant, precision: ctx.precision ?? 'default', truncation: this.opts.truncation });
-      keys = { prefix, text: new Map(), tokens: new Map() };
+      keys = { prefix, text: new Map(), tokens: new Map(), sharedFailed: false };
       ctx.attributes.set(CACHE_SOURCE, keys);
     }
     return keys;

@@ -25,11 +25,14 @@ export class VectorCache {
     return this.lru.get(key)?.slice();
   }
 
-  /** One Redis round trip for all keys; what it finds is kept locally too. */
-  async getShared(keys: readonly string[]): Promise<(Float32Array | undefined)[]> {
-    if (!this.shared || keys.length === 0) return keys.map(() => undefined);
+  /**
+   * One Redis round trip for all keys; what it finds is kept locally too. `undefined` when there
+   * is no shared tier or it could not answer.
+   */
+  async getShared(keys: readonly string[]): Promise<(Float32Array | undefined)[] | undefined> {
+    if (!this.shared || keys.length === 0) return undefined;
     const found = await this.shared.lookup(keys);
-    found.forEach((vector, i) => {
+    found?.forEach((vector, i) => {
       if (vector) this.metrics.evicted(this.lru.set(keys[i]!, vector.slice()));
     });
     return found;

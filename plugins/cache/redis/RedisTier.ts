@@ -57,18 +57,21 @@ export class RedisTier {
     return new Promise((resolve) => this.upWaiters.push(resolve));
   }
 
-  /** One MGET for all keys; misses (and every key, when Redis is down or slow) are `undefined`. */
-  async lookup(keys: readonly string[]): Promise<(Float32Array | undefined)[]> {
-    const none = keys.map(() => undefined);
-    if (keys.length === 0 || !this.up) return none;
-    let values: (Buffer | null)[];
+  /**
+   * One MGET for all keys; a key not there is `undefined`. `undefined` as a whole when Redis
+   * could not answer (down, or slower than commandTimeoutMs): all misses, and the caller knows
+   * not to ask again for this request.
+   */
+  async lookup(keys: readonly string[]): Promise<(Float32Array | undefined)[] | undefined> {
+    if (!this.up) return undefined;
+    if (keys.length === 0) return [];
     try {
-      values = await this.redis.mgetBuffer(keys.map((k) => this.opts.keyPrefix + k));
+      const values = await this.redis.mgetBuffer(keys.map((k) => this.opts.keyPrefix + k));
+      return values.map((bytes) => (bytes ? this.decode(bytes) : undefined));
     } catch {
       this.metrics.redisError('lookup');
-      return none;
+      return undefined;
     }
-    return values.map((bytes) => (bytes ? this.decode(bytes) : undefined));
   }
 
   /** Writes in one pipeline without making the caller wait; `whenWritten()` tells when they landed. */
