@@ -6,12 +6,13 @@ import type { DeviceScheduler, DeviceStatus } from '../../core/ports/DeviceSched
 import { INFERENCE_DEVICE_FACTORY, type InferenceDeviceFactory } from '../../core/ports/InferenceDevice.js';
 import { MODEL_RUNTIME, type ModelRuntime } from '../../core/ports/ModelRuntime.js';
 import type { BatchOutcome, TokenBatch } from '../../core/pipeline/types.js';
-import { WEIGHTED_SCHEDULER_CONFIG, type WeightedSchedulerConfig } from './config.js';
+import type { WeightedSchedulerConfig } from './config.js';
 import { DeviceLane, type LaneEvents } from './DeviceLane.js';
 import { DeviceMetrics } from './DeviceMetrics.js';
 import { laneJob, type LaneJob } from './LaneJob.js';
 import { resolveDevices } from './resolveDevices.js';
-import { DEVICE_PICKER, type DevicePicker } from './strategies/DevicePicker.js';
+import type { DevicePicker } from './strategies/DevicePicker.js';
+import { DEVICE_PICKER, WEIGHTED_SCHEDULER_CONFIG } from './tokens.js';
 import { warmUpRows } from './warmUpRows.js';
 
 /**

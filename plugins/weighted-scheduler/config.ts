@@ -1,4 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
 import { z } from 'zod';
 import { MODEL_VARIANTS } from '../../core/model/variants.js';
 import { EXECUTION_PROVIDERS } from '../../core/ports/InferenceDevice.js';
@@ -66,5 +65,3 @@ export const weightedSchedulerConfigSchema = z
   });
 
 export type WeightedSchedulerConfig = z.output<typeof weightedSchedulerConfigSchema>;
-
-export const WEIGHTED_SCHEDULER_CONFIG: ServiceIdentifier<WeightedSchedulerConfig> = Symbol.for('embedline.plugins.weightedScheduler.Config');

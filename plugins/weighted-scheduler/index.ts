@@ -2,11 +2,11 @@ import { ContainerModule } from 'inversify';
 import type { PluginDefinition, PluginManifest } from '../../core/plugin.js';
 import { DEVICE_SCHEDULER } from '../../core/ports/DeviceScheduler.js';
 import { METRICS_REGISTRY } from '../../core/ports/MetricsRegistry.js';
-import { WEIGHTED_SCHEDULER_CONFIG, weightedSchedulerConfigSchema, type WeightedSchedulerConfig } from './config.js';
+import { weightedSchedulerConfigSchema, type WeightedSchedulerConfig } from './config.js';
 import { DeviceMetrics } from './DeviceMetrics.js';
-import { DEVICE_PICKER } from './strategies/DevicePicker.js';
 import { EarliestCompletionPicker } from './strategies/EarliestCompletionPicker.js';
 import { RoundRobinPicker } from './strategies/RoundRobinPicker.js';
+import { DEVICE_PICKER, WEIGHTED_SCHEDULER_CONFIG } from './tokens.js';
 import { WeightedDeviceScheduler } from './WeightedDeviceScheduler.js';
 
 export const manifest: PluginManifest = {

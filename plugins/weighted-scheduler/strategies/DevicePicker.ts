@@ -1,5 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
-
 /** What a strategy may look at when it picks a device. */
 export interface DeviceLoad {
   readonly id: string;
@@ -18,5 +16,3 @@ export interface DeviceLoad {
 export interface DevicePicker {
   pick<T extends DeviceLoad>(candidates: readonly T[], batchTokens: number): T;
 }
-
-export const DEVICE_PICKER: ServiceIdentifier<DevicePicker> = Symbol.for('embedline.plugins.weightedScheduler.DevicePicker');

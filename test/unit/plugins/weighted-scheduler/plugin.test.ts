@@ -5,7 +5,7 @@ import { buildContainer } from '../../../../core/container.js';
 import { DEVICE_SCHEDULER } from '../../../../core/ports/DeviceScheduler.js';
 import { LocalDeviceScheduler } from '../../../../core/pipeline/LocalDeviceScheduler.js';
 import { PLUGIN_CATALOGUE } from '../../../../plugins/index.js';
-import { DEVICE_PICKER } from '../../../../plugins/weighted-scheduler/strategies/DevicePicker.js';
+import { DEVICE_PICKER } from '../../../../plugins/weighted-scheduler/tokens.js';
 import { RoundRobinPicker } from '../../../../plugins/weighted-scheduler/strategies/RoundRobinPicker.js';
 import { WeightedDeviceScheduler } from '../../../../plugins/weighted-scheduler/WeightedDeviceScheduler.js';
 import { testCacheDir } from '../../../support/runtime.js';
