@@ -1,6 +1,7 @@
 import type { PluginCatalogue } from '../core/plugin.js';
 import { cachePlugin } from './cache/index.js';
 import { memoryPoolPlugin } from './memory-pool/index.js';
+import { predictiveBatchSizePlugin } from './predictive-batch-size/index.js';
 import { sloTrackerPlugin } from './slo-tracker/index.js';
 import { weightedSchedulerPlugin } from './weighted-scheduler/index.js';
 
@@ -11,6 +12,7 @@ import { weightedSchedulerPlugin } from './weighted-scheduler/index.js';
 export const PLUGIN_CATALOGUE: PluginCatalogue = {
   cache: cachePlugin,
   'memory-pool': memoryPoolPlugin,
+  'predictive-batch-size': predictiveBatchSizePlugin,
   'slo-tracker': sloTrackerPlugin,
   'weighted-scheduler': weightedSchedulerPlugin,
 };
