@@ -132,8 +132,8 @@ export function breakdownLines(rows: readonly SystemRow[]): string[] {
     if (!b) return [];
     const busy = b.workers * b.batchesWallMs;
     return [
-      `${r.label} (${r.config}): one pass ${ms(b.wallMs)} = tokenize ${ms(b.tokenizeMs)} (${pct(b.tokenizeMs / b.wallMs)}) + batches ${ms(b.batchesWallMs)} ` +
-        `(${ms(b.packMs)} of it in runBatch calls); worker time ${ms(busy)} = session.run ${pct(b.inferMs / busy)}, pool ${pct(b.poolMs / busy)}, ` +
+      `${r.label} (${r.config}): one pass ${ms(b.wallMs)} = before the first batch (stages, tokenize, batching) ${ms(b.beforeFirstBatchMs)} ` +
+        `(${pct(b.beforeFirstBatchMs / b.wallMs)}) + batches ${ms(b.batchesWallMs)}; worker time ${ms(busy)} = session.run ${pct(b.inferMs / busy)}, pool ${pct(b.poolMs / busy)}, ` +
         `other ${pct(b.otherWorkerMs / busy)}; inside session.run ${fixed(b.inferGflops)} GFLOP/s executed`,
     ];
   });

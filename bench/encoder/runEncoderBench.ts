@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { env as ortEnv } from 'onnxruntime-node';
 import { loadConfig } from '../../core/config/loadConfig.js';
+import type { EmbedlineConfig } from '../../core/config/schema.js';
 import { readModelInfo, type ModelInfo } from '../../core/model/modelInfo.js';
 import { modelStoreFor } from '../../core/model/modelSources.js';
 import { runPeak } from '../peak/runPeak.js';
@@ -33,12 +34,12 @@ const QUIET_THRESHOLD = 0.1;
 const MAX_FOREIGN = 0.05;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-function systemsFor(model: ModelInfo, benchDir: string, venv: string): BenchSystem[] {
+function systemsFor(config: Readonly<EmbedlineConfig>, model: ModelInfo, benchDir: string, venv: string): BenchSystem[] {
   return [
-    embedlineSystem(model, { id: 'embedline-fp32', variant: 'fp32', workers: 2, threads: 1, order: 'sorted', profile: true }),
-    embedlineSystem(model, { id: 'embedline-fp32-1x2', variant: 'fp32', workers: 1, threads: 2, order: 'sorted', profile: true }),
-    embedlineSystem(model, { id: 'embedline-fp32-input-order', variant: 'fp32', workers: 2, threads: 1, order: 'input', profile: true }),
-    embedlineSystem(model, { id: 'embedline-int8', variant: 'int8', workers: 2, threads: 1, order: 'sorted', profile: true }),
+    embedlineSystem(config, { id: 'embedline-fp32', variant: 'fp32', workers: 2, threads: 1, order: 'sorted', profile: true }),
+    embedlineSystem(config, { id: 'embedline-fp32-1x2', variant: 'fp32', workers: 1, threads: 2, order: 'sorted', profile: true }),
+    embedlineSystem(config, { id: 'embedline-fp32-input-order', variant: 'fp32', workers: 2, threads: 1, order: 'input', profile: true }),
+    embedlineSystem(config, { id: 'embedline-int8', variant: 'int8', workers: 2, threads: 1, order: 'sorted', profile: true }),
     transformersJsSystem(model, THREADS),
     fastEmbedSystem(model, { venv, threads: THREADS, outPrefix: join(benchDir, 'fastembed-run') }),
   ];
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   const peakForeign = peakMeter.foreignShare();
 
   const wanted = values.only?.split(',');
-  const systems = systemsFor(model, benchDir, join(config.cacheDir, 'bench-venv')).filter((s) => !wanted || wanted.includes(s.id));
+  const systems = systemsFor(config, model, benchDir, join(config.cacheDir, 'bench-venv')).filter((s) => !wanted || wanted.includes(s.id));
   const { measured, skipped } = await measureAll(systems, sample, runs, settle);
   const rows = toRows(measured, sample, peak.measured.gflops);
   const versions: Record<string, string> = {

@@ -3,12 +3,12 @@
  * directory's quantization.json. Run: `npx tsx bench/precision/formatCosine.ts [--count 1000]`
  */
 import { parseArgs } from 'node:util';
-import { createEncoder, defaultEncoderOptions } from '../../core/encoder/createEncoder.js';
-import { readModelInfo } from '../../core/model/modelInfo.js';
+import { loadConfig } from '../../core/config/loadConfig.js';
 import { readCalibration } from '../../core/precision/calibrationFile.js';
 import { VECTOR_FORMATS } from '../../core/precision/formats.js';
 import { dequantize, quantize } from '../../core/precision/quantize.js';
 import { cosine } from '../../core/vectorMath.js';
+import { embedVectors, startBenchRuntime } from '../encoder/benchRuntime.js';
 import { corpusTexts } from '../support/corpusTexts.js';
 import { realModelDir } from './modelDir.js';
 
@@ -17,9 +17,9 @@ const dir = await realModelDir();
 const calibration = await readCalibration(dir);
 if (!calibration) throw new Error('run `embedline model calibrate` first');
 const texts = await corpusTexts(Number(values.count));
-const running = await createEncoder(await readModelInfo(dir, 256), defaultEncoderOptions());
-const vectors = await running.encoder.encode(texts);
-await running.close();
+const runtime = await startBenchRuntime(loadConfig(process.env), { variant: 'fp32' });
+const vectors = await embedVectors(runtime, texts);
+await runtime.close();
 process.stdout.write('| format | mean | p1 | min |\n| --- | --- | --- | --- |\n');
 for (const format of VECTOR_FORMATS) {
   const cos = vectors.map((v) => cosine(v, dequantize(quantize(v, format, calibration.ranges), calibration.ranges))).sort((a, b) => a - b);

@@ -1,20 +1,19 @@
-import { planBatches } from '../../../core/encoder/batchPlanner.js';
-import { createEncoder, DEFAULT_LIMITS } from '../../../core/encoder/createEncoder.js';
-import type { Encoder } from '../../../core/encoder/Encoder.js';
-import type { ModelInfo } from '../../../core/model/modelInfo.js';
-import { inputOrderBatches } from '../modelFlops.js';
+import type { EmbedlineConfig } from '../../../core/config/schema.js';
+import { MODEL_RUNTIME } from '../../../core/ports/ModelRuntime.js';
+import { startBenchRuntime, type BenchRuntimeSetup } from '../benchRuntime.js';
 import { profileQuietPass } from '../profile.js';
 import { timeRuns, type PassGuard } from '../timing.js';
-import { splitRows, type BenchSystem, type SystemResult } from './BenchSystem.js';
+import { BatchRecorder } from './batchRecorder.js';
+import type { BenchSystem, SystemResult } from './BenchSystem.js';
 
 export interface EmbedlineSetup {
   readonly id: string;
   readonly variant: 'fp32' | 'int8';
   readonly workers: number;
   readonly threads: number;
-  /** `sorted`: the encoder's own length-sorted batching; `input`: consecutive slices via runBatch. */
+  /** `sorted`: the production batcher as configured by default; `input`: the same batcher as plain FIFO, batches of 32. */
   readonly order: 'sorted' | 'input';
-  /** Adds one instrumented pass (tokenize / pack / infer / pool). */
+  /** Adds one instrumented pass (before first batch / infer / pool). */
   readonly profile?: boolean;
 }
 
@@ -22,54 +21,42 @@ export interface EmbedlineSetup {
 export const INPUT_ORDER_BATCH = 32;
 
 /**
- * Embedline's encoder as an application would create it, measured end to end (tokenize → infer →
- * pool → normalize) on the compiled worker pool.
+ * Embedline as production runs it (`startEmbedline`: request stages → tokenize → batcher →
+ * worker pool → mean-pool, normalize), measured end to end on the whole sample as one request.
  *
  * @example
- * const system = embedlineSystem(model, { id: 'fp32', variant: 'fp32', workers: 2, threads: 1, order: 'sorted' });
+ * const system = embedlineSystem(loadConfig(process.env), { id: 'fp32', variant: 'fp32', workers: 2, threads: 1, order: 'sorted' });
  */
-export function embedlineSystem(model: ModelInfo, setup: EmbedlineSetup): BenchSystem {
+export function embedlineSystem(base: Readonly<EmbedlineConfig>, setup: EmbedlineSetup): BenchSystem {
   const ordering = setup.order === 'sorted' ? 'length-sorted' : `input order, batches of ${INPUT_ORDER_BATCH}`;
   return {
     id: setup.id,
     label: `embedline ${setup.variant}, ${ordering}`,
     config: `${setup.workers} worker${setup.workers > 1 ? 's' : ''} × ${setup.threads} thread${setup.threads > 1 ? 's' : ''}`,
     precision: setup.variant,
-    measure: (sample, runs, guard) => measure(model, setup, sample.texts, runs, guard),
+    measure: (sample, runs, guard) => measure(base, setup, sample.texts, runs, guard),
   };
 }
 
-async function measure(model: ModelInfo, setup: EmbedlineSetup, texts: readonly string[], runs: number, guard: PassGuard): Promise<SystemResult> {
-  const { encoder, close } = await createEncoder(model, {
-    variant: setup.variant,
-    workers: setup.workers,
-    tuning: { intraOpThreads: setup.threads },
-    limits: DEFAULT_LIMITS,
-  });
+function runtimeSetup(setup: EmbedlineSetup): BenchRuntimeSetup {
+  const fifo = { lookahead: 1, maxPaddingRatio: 1, maxBatchSize: INPUT_ORDER_BATCH, maxBatchTokens: INPUT_ORDER_BATCH * 512 };
+  return { variant: setup.variant, workers: setup.workers, threads: setup.threads, batching: setup.order === 'input' ? fifo : {} };
+}
+
+async function measure(base: Readonly<EmbedlineConfig>, setup: EmbedlineSetup, texts: readonly string[], runs: number, guard: PassGuard): Promise<SystemResult> {
+  const recorder = new BatchRecorder();
+  const runtime = await startBenchRuntime(base, runtimeSetup(setup), [recorder.module()]);
   try {
-    const pass = setup.order === 'sorted' ? () => encoder.encode(texts) : () => encodeInInputOrder(encoder, texts);
+    const pass = async () => {
+      recorder.take();
+      const { vectors } = await runtime.pipeline.embed(texts);
+      return { vectors: vectors.map((v) => v.values), batches: recorder.take().map((b) => b.rows) };
+    };
     const { first, ms, discarded, foreign } = await timeRuns(runs, pass, guard);
-    const plan = setup.order === 'sorted' ? (lengths: number[]) => planBatches(lengths, DEFAULT_LIMITS) : consecutiveIndices;
-    const lengths = (await encoder.tokenizer.tokenize(texts)).map((t) => t.ids.length);
-    const batches = plan(lengths).map((batch) => batch.map((i) => lengths[i]!));
-    const breakdown = setup.profile ? await profileQuietPass(encoder, texts, plan, setup.workers, guard) : undefined;
-    return { kind: 'measured', ms, discarded, foreign, vectors: first, batches, maxTokens: encoder.tokenizer.maxTokens, breakdown };
+    const breakdown = setup.profile ? await profileQuietPass(runtime, recorder, texts, setup.workers, guard) : undefined;
+    const { tokenizer } = await runtime.container.getAsync(MODEL_RUNTIME);
+    return { kind: 'measured', ms, discarded, foreign, vectors: first.vectors, batches: first.batches, maxTokens: tokenizer.maxTokens, breakdown };
   } finally {
-    await close();
+    await runtime.close();
   }
-}
-
-/** What a caller gets by handing consecutive slices straight to the pool: no regrouping by length. */
-async function encodeInInputOrder(encoder: Encoder, texts: readonly string[]): Promise<Float32Array[]> {
-  const tokens = await encoder.tokenizer.tokenize(texts);
-  const slices = consecutiveIndices(tokens.map((t) => t.ids.length));
-  const outputs = await Promise.all(slices.map((slice) => encoder.runBatch(slice.map((i) => tokens[i]!))));
-  return outputs.flatMap((output) => splitRows(output.vectors, encoder.dimensions));
-}
-
-function consecutiveIndices(lengths: number[]): number[][] {
-  return inputOrderBatches(
-    lengths.map((_, i) => i),
-    INPUT_ORDER_BATCH,
-  );
 }
