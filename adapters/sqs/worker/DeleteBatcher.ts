@@ -2,6 +2,7 @@ import { DeleteMessageBatchCommand, type BatchResultErrorEntry, type SQSClient }
 import type { JsonLog } from '../jsonLog.js';
 import type { ReceivedMessage } from '../QueuedMessage.js';
 import { isTransientAwsError, withRetry, type RetryPolicy } from '../retry.js';
+import { systemClock, type CancelTimer, type Clock } from './Clock.js';
 import { isStale } from './VisibilityHeartbeat.js';
 import type { WorkerMetrics } from './WorkerMetrics.js';
 
@@ -25,7 +26,7 @@ interface Pending {
  */
 export class DeleteBatcher {
   private pending: Pending[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: CancelTimer | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -35,6 +36,7 @@ export class DeleteBatcher {
     private readonly retry: RetryPolicy,
     private readonly log: JsonLog,
     private readonly metrics: WorkerMetrics,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   delete(message: ReceivedMessage): Promise<DeleteOutcome> {
@@ -55,12 +57,12 @@ export class DeleteBatcher {
   private enqueue(entry: Pending): void {
     this.pending.push(entry);
     if (this.pending.length >= 10) this.send();
-    else this.timer ??= setTimeout(() => this.send(), this.flushMs);
+    else this.cancelTimer ??= this.clock.after(this.flushMs, () => this.send());
   }
 
   private send(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, 10);
       const call = this.deleteBatch(batch).finally(() => this.inFlight.delete(call));

@@ -5,6 +5,7 @@ import type { JsonLog } from '../jsonLog.js';
 import type { Failed, MessageProcessor } from '../MessageProcessor.js';
 import { fromSdkMessage, receiveAttributes, type ReceivedMessage } from '../QueuedMessage.js';
 import { backoffDelayMs, failureVisibilitySec, isTransientAwsError, withRetry } from '../retry.js';
+import type { Clock } from './Clock.js';
 import { DeleteBatcher } from './DeleteBatcher.js';
 import { ReceivePause } from './ReceivePause.js';
 import { VisibilityHeartbeat, isStale } from './VisibilityHeartbeat.js';
@@ -18,6 +19,8 @@ export interface SqsWorkerDeps {
   readonly heartbeat: VisibilityHeartbeat;
   readonly metrics: WorkerMetrics;
   readonly log: JsonLog;
+  /** The batched deletes' timer; the system clock unless a test drives it. */
+  readonly clock?: Clock;
 }
 
 /** How a stop went: messages held when it began, and those still unfinished when the grace ran out. */
@@ -52,7 +55,7 @@ export class SqsWorker {
   constructor(private readonly deps: SqsWorkerDeps) {
     const { settings, sqs, log, metrics } = deps;
     this.gate = new CapacityGate(settings.maxInFlightMessages, settings.maxInFlightTexts);
-    this.deletes = new DeleteBatcher(sqs, settings.queueUrl, settings.deleteFlushMs, settings.retry, log, metrics);
+    this.deletes = new DeleteBatcher(sqs, settings.queueUrl, settings.deleteFlushMs, settings.retry, log, metrics, deps.clock);
     const pause = receivePauseBounds(settings);
     this.pause = new ReceivePause(pause.baseMs, pause.maxMs);
   }

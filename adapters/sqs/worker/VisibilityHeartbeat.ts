@@ -1,6 +1,7 @@
 import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { JsonLog } from '../jsonLog.js';
 import type { ReceivedMessage } from '../QueuedMessage.js';
+import { systemClock, type CancelTimer, type Clock } from './Clock.js';
 import type { InFlightView, WorkerMetrics } from './WorkerMetrics.js';
 
 interface Held {
@@ -21,7 +22,7 @@ interface Held {
  */
 export class VisibilityHeartbeat implements InFlightView {
   private readonly held = new Map<string, Held>();
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: CancelTimer | undefined;
   private ticking = false;
   private metrics: WorkerMetrics | undefined;
 
@@ -31,6 +32,7 @@ export class VisibilityHeartbeat implements InFlightView {
     private readonly visibilitySec: number,
     private readonly intervalMs: number,
     private readonly log: JsonLog,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   get size(): number {
@@ -55,17 +57,16 @@ export class VisibilityHeartbeat implements InFlightView {
 
   start(): void {
     // Check several times per interval so no message waits much longer than intervalMs.
-    this.timer ??= setInterval(() => void this.tick(), Math.max(100, Math.min(1000, Math.floor(this.intervalMs / 4))));
-    this.timer.unref();
+    this.cancelTimer ??= this.clock.every(Math.max(100, Math.min(1000, Math.floor(this.intervalMs / 4))), () => void this.tick());
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
   }
 
   hold(message: ReceivedMessage): void {
-    this.held.set(message.receiptHandle, { message, extendedAt: Date.now() });
+    this.held.set(message.receiptHandle, { message, extendedAt: this.clock.now() });
   }
 
   release(message: ReceivedMessage): void {
@@ -76,7 +77,7 @@ export class VisibilityHeartbeat implements InFlightView {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      const now = Date.now();
+      const now = this.clock.now();
       const due = [...this.held.values()].filter((h) => now - h.extendedAt >= this.intervalMs);
       for (let i = 0; i < due.length; i += 10) await this.extend(due.slice(i, i + 10));
     } finally {
@@ -85,7 +86,7 @@ export class VisibilityHeartbeat implements InFlightView {
   }
 
   private async extend(batch: Held[]): Promise<void> {
-    const startedAt = Date.now();
+    const startedAt = this.clock.now();
     try {
       const { Failed = [] } = await this.sqs.send(
         new ChangeMessageVisibilityBatchCommand({
