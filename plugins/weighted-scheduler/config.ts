@@ -23,6 +23,20 @@ export const deviceSpecSchema = z.strictObject({
 
 export type DeviceSpec = z.output<typeof deviceSpecSchema>;
 
+const deviceListSchema = z.array(deviceSpecSchema).min(1);
+
+/**
+ * `auto` or a device list. Parsed in two steps because a plain union of the two reports only
+ * "Invalid input" at `devices`; this way a bad list names the device and field (`devices.1.variant`).
+ */
+const devicesSchema = z.union([z.literal('auto'), z.array(z.unknown())], { error: "use 'auto' or a list of devices" }).transform((value, ctx): 'auto' | DeviceSpec[] => {
+  if (value === 'auto') return value;
+  const parsed = deviceListSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
+
 /**
  * `pluginOptions.weighted-scheduler`. With no section: `devices: auto`, `strategy: weighted`.
  * Enabled by `EMBEDDING_MULTI_GPU_ENABLED=true` or `plugins: [weighted-scheduler]`.
@@ -33,7 +47,7 @@ export const weightedSchedulerConfigSchema = z
      * `auto`: `encoder.workers` CPU sessions of `encoder.intraOpThreads` threads each, plus
      * WebGPU and CUDA sessions where they start (probed; skipped cleanly where they cannot).
      */
-    devices: z.union([z.literal('auto'), z.array(deviceSpecSchema).min(1)]).default('auto'),
+    devices: devicesSchema.default('auto'),
     /** `weighted`: earliest expected completion from measured speed; `round-robin`: in turn, ignoring speed. */
     strategy: z.enum(['weighted', 'round-robin']).default('weighted'),
     /** Weight of the newest batch in each device's tokens/s estimate (EWMA). */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { configSchema } from '../../../../core/config/schema.js';
 import { MODEL_VARIANTS } from '../../../../core/model/variants.js';
-import { deviceSpecSchema, weightedSchedulerConfigSchema } from '../../../../plugins/weighted-scheduler/config.js';
+import { weightedSchedulerConfigSchema } from '../../../../plugins/weighted-scheduler/config.js';
 import { resolveDevices } from '../../../../plugins/weighted-scheduler/resolveDevices.js';
 
 const embedline = configSchema.parse({ model: { variant: 'int8' }, encoder: { workers: 2, intraOpThreads: 3 } });
@@ -58,9 +58,16 @@ describe('weightedSchedulerConfigSchema', () => {
   });
 
   it('rejects a variant that is not in the model variant list, naming the field', () => {
-    const result = deviceSpecSchema.safeParse({ id: 'a', provider: 'cpu', variant: 'fp8' });
+    const result = weightedSchedulerConfigSchema.safeParse({ devices: [{ id: 'a', provider: 'cpu' }, { id: 'b', provider: 'cpu', variant: 'fp8' }] });
 
-    expect(result.error?.issues.map((i) => i.path.join('.'))).to.deep.equal(['variant']);
+    expect(result.error?.issues.map((i) => i.path.join('.'))).to.deep.equal(['devices.1.variant']);
+    expect(result.error?.issues[0]?.message).to.contain('gpu-fp16');
+  });
+
+  it("rejects devices that are neither 'auto' nor a list, saying what it takes", () => {
+    const result = weightedSchedulerConfigSchema.safeParse({ devices: 'gpu' });
+
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).to.deep.equal([['devices', "use 'auto' or a list of devices"]]);
   });
 
   it('rejects a device id that would not make a clean metric label', () => {
