@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests use when they are missing: Maven and pip (model
 # fallbacks), python3-venv (the graph optimizer's venv), Java 17 (ElasticMQ, the local SQS
-# server), promtool (alert rule tests), redis-server (the cache plugin's shared tier).
+# server), promtool (alert rule tests), redis-server (the cache plugin's shared tier), g++ and
+# libfaiss-dev (faiss-node's addon, built by scripts/faiss-node/build-faiss-node.sh).
 # Runs before `npm test`; as root it installs with apt-get, otherwise it says what to install.
 set -euo pipefail
 need=()
@@ -12,6 +13,8 @@ command -v pip3 >/dev/null || python3 -m pip --version >/dev/null 2>&1 || need+=
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v g++ >/dev/null || need+=(g++)
+[ -f /usr/include/faiss/Index.h ] || need+=(libfaiss-dev)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing system packages: ${need[*]}" >&2
