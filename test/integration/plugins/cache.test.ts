@@ -55,11 +55,11 @@ describe('cache plugin on the real model', () => {
     results.forEach((r) => expect(Array.from(r.vectors[0]!.values)).to.deep.equal(Array.from(results[0]!.vectors[0]!.values)));
   });
 
-  it('answers a text that differs only in case and spacing from its token ids, tokenized but not inferred', async () => {
-    await cached.runtime.pipeline.embed(['Token ids decide this one.']);
+  it('answers a text that differs only in case, accents and spacing from its token ids, tokenized but not inferred', async () => {
+    await cached.runtime.pipeline.embed(['Token ids decide this one, at the café.']);
     const computedBefore = cached.modelTexts();
 
-    const variant = await cached.runtime.pipeline.embed(['TOKEN   ids decide\tthis one.']);
+    const variant = await cached.runtime.pipeline.embed(['TOKEN   ids decide\tthis one, at the CAFE.']);
 
     expect(variant.sources).to.deep.equal(['cache']);
     expect(variant.promptTokens).to.be.greaterThan(0);
