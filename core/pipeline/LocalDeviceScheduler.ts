@@ -46,14 +46,16 @@ export class LocalDeviceScheduler implements DeviceScheduler {
   }
 
   async start(): Promise<void> {
-    await this.device(this.config.model.variant);
+    this.refuseWhenClosed();
+    await this.entry(this.config.model.variant).started;
   }
 
   async run(batch: TokenBatch): Promise<BatchOutcome> {
+    this.refuseWhenClosed();
     const entry = this.entry(batch.variant);
     entry.inFlight++;
     try {
-      const device = await this.started(entry);
+      const device = await entry.started;
       const run = await device.run(batch.rows);
       return { vectors: run.vectors, device: `${entry.device.spec.id}-${run.worker}`, inferMs: run.inferMs, poolMs: run.poolMs };
     } finally {
@@ -77,10 +79,7 @@ export class LocalDeviceScheduler implements DeviceScheduler {
     this.closed = true;
     const entries = [...this.devices.values()];
     await Promise.all(entries.map((entry) => entry.started.then((device) => device.stop(), () => entry.device.stop())));
-  }
-
-  private device(variant: ModelVariant): Promise<InferenceDevice> {
-    return this.started(this.entry(variant));
+    this.devices.clear();
   }
 
   /** The variant's device, created on first use; a device whose start failed is started again. */
@@ -99,7 +98,7 @@ export class LocalDeviceScheduler implements DeviceScheduler {
       entry = { device, state: 'starting', started: Promise.resolve(device), inFlight: 0 };
       this.devices.set(variant, entry);
       this.startDevice(entry);
-    } else if (entry.state === 'failed' && !this.closed) {
+    } else if (entry.state === 'failed') {
       this.startDevice(entry);
     }
     return entry;
@@ -124,8 +123,8 @@ export class LocalDeviceScheduler implements DeviceScheduler {
     entry.started.catch(() => {});
   }
 
-  private async started(entry: VariantDevice): Promise<InferenceDevice> {
+  /** A closed scheduler starts no device: one started now would outlive close(). */
+  private refuseWhenClosed(): void {
     if (this.closed) throw new EmbedlineError('EMBEDLINE_SHUTTING_DOWN', 'The device scheduler is closed.');
-    return entry.started;
   }
 }

@@ -103,13 +103,15 @@ describe('LocalDeviceScheduler on the real model', () => {
     expect(subject.status().map((d) => `${d.id}:${d.state}`)).to.deep.equal(['cpu-fp32:ready', 'cpu-int8:ready']);
   });
 
-  it('refuses batches once closed', async () => {
+  it('reports no devices once closed, refuses batches, and starts no device for them', async () => {
     const subject = schedulerFor('fp32');
     await subject.start();
+    await linkVariant('int8');
 
     await subject.close();
-    const error = (await subject.run(batch('fp32')).catch((e: unknown) => e)) as EmbedlineError;
+    const errors = await Promise.all([subject.run(batch('fp32')), subject.run(batch('int8'))].map((run) => run.catch((e: EmbedlineError) => e.code)));
 
-    expect(error.code).to.equal('EMBEDLINE_SHUTTING_DOWN');
+    expect(errors).to.deep.equal(['EMBEDLINE_SHUTTING_DOWN', 'EMBEDLINE_SHUTTING_DOWN']);
+    expect(subject.status()).to.deep.equal([]);
   });
 });
