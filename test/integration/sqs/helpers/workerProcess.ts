@@ -7,6 +7,9 @@ export interface WorkerLogLine {
   readonly [field: string]: unknown;
 }
 
+/** A safety net for a worker that hangs while starting, not a timing claim. */
+const READY_TIMEOUT_MS = 60_000;
+
 /** A real `embedline worker` child process, its JSON log lines and its /metrics endpoint. */
 export interface WorkerProcess {
   readonly child: ChildProcess;
@@ -33,13 +36,17 @@ export function spawnWorker(queueUrl: string, endpoint: string, env: Record<stri
   const logs: WorkerLogLine[] = [];
   let text = '';
   let partial = '';
+  let markReady!: () => void;
+  const readyLogged = new Promise<void>((resolve) => (markReady = resolve));
   child.stderr!.on('data', (chunk: Buffer) => {
     text += chunk.toString();
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
       try {
-        logs.push(JSON.parse(line) as WorkerLogLine);
+        const entry = JSON.parse(line) as WorkerLogLine;
+        logs.push(entry);
+        if (entry.event === 'worker.ready') markReady();
       } catch {
         // Not ours (a Node warning); kept in stderr() for failure messages.
       }
@@ -47,11 +54,18 @@ export function spawnWorker(queueUrl: string, endpoint: string, env: Record<stri
   });
   const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal!)));
   const find = (event: string) => logs.find((l) => l.event === event);
+  // Ready when the worker says so in its log; an exit first (or a worker that never gets there) fails with its output.
   const ready = async (): Promise<void> => {
-    const until = Date.now() + 60_000;
-    while (!find('worker.ready')) {
-      if (child.exitCode !== null || Date.now() > until) throw new Error(`worker did not become ready:\n${text}`);
-      await new Promise((r) => setTimeout(r, 50));
+    let timer: NodeJS.Timeout | undefined;
+    const failed = new Promise<never>((_, reject) => {
+      exited.then((code) => reject(new Error(`worker exited (${code}) before it was ready:\n${text}`)), () => undefined);
+      timer = setTimeout(() => reject(new Error(`worker not ready after ${READY_TIMEOUT_MS} ms:\n${text}`)), READY_TIMEOUT_MS);
+    });
+    failed.catch(() => undefined);
+    try {
+      await Promise.race([readyLogged, failed]);
+    } finally {
+      clearTimeout(timer);
     }
   };
   const metric = async (name: string, match = ''): Promise<number> => {
