@@ -84,19 +84,26 @@ describe('embedline CLI', () => {
     expect(result.stderr).to.contain('http.port');
   });
 
-  it('exits 1 for a missing input file', async () => {
+  it('exits 1 for a missing input file, naming it', async () => {
     const result = await runCli(['embed', join(dir, 'nope.txt')]);
 
     expect(result.code).to.equal(1);
+    expect(result.stderr).to.contain(join(dir, 'nope.txt'));
   });
 
-  it('prints the resolved config with the plugins enabled by the seed switches', async () => {
-    const result = await runCli(['config', 'print'], { EMBEDLINE_PORT: '9001' });
-    const printed = JSON.parse(result.stdout) as { config: { http: { port: number } }; plugins: unknown[] };
+  it('prints the resolved config with the plugins the seed switches enable and disable', async () => {
+    // slo-tracker is listed but its switch is off; memory-pool is not listed but its switch is on.
+    const env = { EMBEDLINE_PORT: '9001', EMBEDLINE_PLUGINS: 'weighted-scheduler,slo-tracker', EMBEDDING_GPU_MEMORY_POOL: 'yes', EMBEDDING_SLO_TRACKING: 'false' };
 
-    expect(result.code).to.equal(0);
+    const result = await runCli(['config', 'print'], env);
+
+    expect(result.code, result.stderr).to.equal(0);
+    const printed = JSON.parse(result.stdout) as { config: { http: { port: number }; plugins: string[] }; plugins: { name: string; enabled: boolean }[] };
     expect(printed.config.http.port).to.equal(9001);
-    expect(printed.plugins).to.be.an('array');
+    expect([...printed.config.plugins].sort()).to.deep.equal(['memory-pool', 'weighted-scheduler']);
+    const enabled = Object.fromEntries(printed.plugins.map((p) => [p.name, p.enabled]));
+    expect(enabled).to.include({ 'memory-pool': true, 'slo-tracker': false, 'weighted-scheduler': true });
+    expect(printed.plugins.filter((p) => p.enabled).map((p) => p.name).sort()).to.deep.equal(['memory-pool', 'weighted-scheduler']);
   });
 
   it('shows --help for every command', async () => {
