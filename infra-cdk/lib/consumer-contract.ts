@@ -1,6 +1,9 @@
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
 import type { Queues } from './queues.js';
+import { acceptNagFinding, nagArnOf } from './nag.js';
 import { ResultsBucket } from './results-bucket.js';
 
 /** What every consumer of the requests queue (Lambda or ECS worker) is given. */
@@ -33,6 +36,8 @@ export function grantConsumer(grantee: IGrantable, { queues, results }: Consumer
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({ actions: ['s3:PutObject'], resources: [results.objectsArn()] }),
   );
+  const objects = `AwsSolutions-IAM5[Resource::${nagArnOf(results.bucket.node.defaultChild as CfnBucket)}/${ResultsBucket.prefix}*]`;
+  if (Construct.isConstruct(grantee.grantPrincipal)) acceptNagFinding(grantee.grantPrincipal, objects, 'Result object keys are per message (results/<id>.<format>), unknown in advance; the wildcard is PutObject only, below the results/ prefix of the one bucket.');
   if (queues.results) sendOnly(grantee, queues.results);
 }
 

@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ICluster } from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
+import { acceptNagFinding } from './nag.js';
 
 /**
  * Instance role for ECS container hosts with the agent's actions spelled out.
@@ -29,6 +30,8 @@ export class EcsHostRole extends Construct {
     }));
     // Neither action supports resource-level permissions.
     this.role.addToPolicy(new PolicyStatement({ actions: ['ecs:DiscoverPollEndpoint', 'ecr:GetAuthorizationToken'], resources: ['*'] }));
+    acceptNagFinding(this.role, 'AwsSolutions-IAM5[Resource::*]', 'ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken support no resource-level permissions; nothing else in this role is unscoped.');
+    acceptNagFinding(this.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:container-instance/*]', 'Container-instance ARNs exist only once an instance registers; the statement is held to this cluster by the ecs:cluster condition.');
   }
 
   /** The role as the AutoScalingGroup should see it: usable, but closed to further grants. */

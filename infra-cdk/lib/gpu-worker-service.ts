@@ -1,7 +1,8 @@
-import { AutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
+import { AutoScalingGroup, BlockDeviceVolume, EbsDeviceVolumeType } from 'aws-cdk-lib/aws-autoscaling';
 import { InstanceType, SubnetType, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import { AmiHardwareType, AsgCapacityProvider, Ec2Service, Ec2TaskDefinition, EcsOptimizedImage, NetworkMode, type Cluster } from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
+import { acceptNagFinding } from './nag.js';
 import type { ConsumerContract } from './consumer-contract.js';
 import { EcsHostRole } from './ecs-host-role.js';
 import { scaleOnQueueBacklog } from './queue-scaling.js';
@@ -53,10 +54,14 @@ export class GpuWorkerService extends Construct {
       instanceType: new InstanceType(props.instanceType),
       machineImage: EcsOptimizedImage.amazonLinux2023(AmiHardwareType.GPU),
       requireImdsv2: true,
+      // Encrypted root volume (cdk-nag AwsSolutions-EC26). The GPU AMI's own snapshot is 30 GiB;
+      // 60 leaves room for the CUDA worker image, which unpacks to several GiB.
+      blockDevices: [{ deviceName: '/dev/xvda', volume: BlockDeviceVolume.ebs(60, { encrypted: true, volumeType: EbsDeviceVolumeType.GP3 }) }],
       role: new EcsHostRole(this, 'HostRole', props.cluster).immutable,
       minCapacity: 0,
       maxCapacity: props.maxTasks,
     });
+    acceptNagFinding(hosts, 'AwsSolutions-AS3', 'The ECS capacity provider drives this group from the task count; scaling is observed through the service\'s task count and the queue alarms, so per-instance notifications would only repeat them.');
     // Termination protection would block stack deletion (a known CloudFormation issue).
     // Managed draining lets running tasks finish before an instance goes, and saying so
     // explicitly spares CDK's own drain-hook Lambda and SNS topic.

@@ -1,5 +1,6 @@
 import { GatewayVpcEndpointAwsService, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { acceptNagFinding } from './nag.js';
 
 /**
  * Public subnets only, no NAT. Workers get a public IP and a security group without
@@ -20,5 +21,6 @@ export class Network extends Construct {
     });
     // Free, and keeps image layers and result uploads on the AWS network.
     this.vpc.addGatewayEndpoint('S3', { service: GatewayVpcEndpointAwsService.S3 });
+    acceptNagFinding(this.vpc, 'AwsSolutions-VPC7', 'No flow logs: the VPC holds only embedline workers, whose security groups allow no ingress and whose only traffic is HTTPS to SQS, S3, ECR and CloudWatch (audited by CloudTrail); a flow-log group would cost more than the workers\' traffic is worth watching.');
   }
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acceptNagFinding } from './nag.js';
 
 export interface QueuesProps {
   /** Receives before a message is parked in the DLQ. */
@@ -37,5 +38,6 @@ export class Queues extends Construct {
     this.results = props.resultsQueue
       ? new Queue(this, 'Results', { ...common, retentionPeriod: Duration.days(4) })
       : undefined;
+    if (this.results) acceptNagFinding(this.results, 'AwsSolutions-SQS3', 'The results queue carries notifications to the caller\'s own consumer; whether a notification it cannot handle is parked, and where, is that consumer\'s choice. The result itself is already in S3.');
   }
 }

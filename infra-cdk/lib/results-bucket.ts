@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acceptNagFinding } from './nag.js';
 
 export interface ResultsBucketProps {
   /** Days before result objects expire. */
@@ -28,6 +29,7 @@ export class ResultsBucket extends Construct {
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });
+    acceptNagFinding(this.bucket, 'AwsSolutions-S1', 'No server access logs: they would need a second bucket (itself unlogged); only the consumer roles can write, under results/ only, and the account\'s CloudTrail data events are the audit trail for object access.');
   }
 
   /** ARN pattern of the objects consumers may create. */

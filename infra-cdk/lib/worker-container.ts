@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { ContainerImage, LogDrivers, type ContainerDefinition, type TaskDefinition } from 'aws-cdk-lib/aws-ecs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { consumerEnvironment, grantConsumer, type ConsumerContract } from './consumer-contract.js';
+import { acceptNagFinding } from './nag.js';
 import { REPO_ROOT, repoImage } from './repo-image.js';
 
 /**
@@ -26,6 +27,8 @@ export function addWorkerContainer(taskDefinition: TaskDefinition, opts: WorkerC
     removalPolicy: RemovalPolicy.DESTROY,
   });
   grantConsumer(taskDefinition.taskRole, opts);
+  acceptNagFinding(taskDefinition, 'AwsSolutions-ECS2', 'The environment holds configuration only (queue URL, bucket, prefix, limits), all visible in the template anyway; the worker needs no secrets, its AWS access comes from the task role.');
+  acceptNagFinding(taskDefinition, 'AwsSolutions-IAM5[Resource::*]', 'The execution role CDK creates for the image pull: ecr:GetAuthorizationToken supports no resource-level permission, so it must be "*"; the layer reads are scoped to the asset repository.');
   return taskDefinition.addContainer('worker', {
     image: ContainerImage.fromAsset(REPO_ROOT, repoImage('Dockerfile.worker', opts.buildArgs)),
     cpu: opts.cpu,
