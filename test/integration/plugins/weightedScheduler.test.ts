@@ -148,14 +148,15 @@ describe('weighted-scheduler plugin on the real model', () => {
   });
 
   it('fails to start with EMBEDLINE_CONFIG naming the device, the variant and the fix when a device asks for a variant the model directory lacks', async function () {
-    if (existsSync((await realModel()).onnxPath('gpu-fp32'))) this.skip();
-    const devices = [TWO_CPU_SESSIONS[0], { id: 'fused', provider: 'cpu', variant: 'gpu-fp32' }];
+    // fp16 is the variant no source pulls and no command builds, so the shared model directory lacks it.
+    if (existsSync((await realModel()).onnxPath('fp16'))) this.skip();
+    const devices = [TWO_CPU_SESSIONS[0], { id: 'half', provider: 'cpu', variant: 'fp16' }];
 
     const error = (await startTestRuntime(schedulerConfig({ devices })).catch((e: unknown) => e)) as EmbedlineError;
 
     expect(error.code).to.equal('EMBEDLINE_CONFIG');
-    expect(error.message).to.contain('Device fused').and.to.contain('gpu-fp32').and.to.contain('embedline model optimize --variant gpu-fp32');
-    expect(error.context).to.deep.include({ device: 'fused', variant: 'gpu-fp32' });
+    expect(error.message).to.contain('Device half').and.to.contain('onnx/model_fp16.onnx').and.to.contain('copy');
+    expect(error.context).to.deep.include({ device: 'half', variant: 'fp16' });
   });
 
   it('rejects a batch for a model variant no device serves, saying how to add one', async () => {
