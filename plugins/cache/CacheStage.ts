@@ -131,7 +131,8 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
         this.settle(ctx, byKey.get(key)!, this.cache.getLocal(key), 'text', 'local');
         return [];
       }
-      return mayWaitFor(flight, rank) ? [flight.result.then((vector) => ({ key, vector }))] : [];
+      // Every follower gets the leader's one array: each takes its own copy.
+      return mayWaitFor(flight, rank) ? [flight.result.then((vector) => ({ key, vector: vector?.slice() }))] : [];
     });
     if (waits.length === 0) return;
     for (const { key, vector } of await untilAborted(Promise.all(waits), ctx.signal)) this.settle(ctx, byKey.get(key)!, vector, 'text', 'flight');

@@ -82,6 +82,22 @@ describe('cache stage', () => {
     expect(await hits(metrics, 'flight')).to.equal(1);
   });
 
+  it('gives each of several followers its own copy of the leader’s vector', async () => {
+    const { stage } = newStage();
+    const leader = request(['hello']);
+    await stage.beforeTokenize(leader);
+    const followers = [request(['hello']), request(['hello'])];
+    const following = followers.map((f) => stage.beforeTokenize(f));
+
+    compute(leader, vectorOf);
+    stage.afterInference(leader);
+    await Promise.all(following);
+    followers[0]!.vectors[0]!.fill(0);
+
+    expect(Array.from(followers[1]!.vectors[0]!)).to.deep.equal(Array.from(vectorOf('hello')));
+    expect(Array.from(leader.vectors[0]!)).to.deep.equal(Array.from(vectorOf('hello')));
+  });
+
   it('lets the follower compute the text itself when the leader’s request fails', async () => {
     const { stage } = newStage();
     const leader = request(['hello']);
