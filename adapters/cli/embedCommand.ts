@@ -1,12 +1,13 @@
 import { Option, type Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../../core/config/loadConfig.js';
-import { EmbedlineError } from '../../core/errors.js';
 import { startEmbedline } from '../../core/runtime.js';
 import { isPriority, type Priority } from '../../core/pipeline/types.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
 import { readInputs, type InputFormat, type InputRow } from './embed/readInputs.js';
 import { embedChunks, type ChunkEmbedder } from './embed/embedChunks.js';
+import { integerFlag } from './flagParsers.js';
+import { UsageError } from './usageError.js';
 import { embeddingLine, JsonlWriter, NpyWriter, type EmbeddingWriter } from './embed/outputWriters.js';
 
 interface EmbedOptions {
@@ -31,13 +32,12 @@ export function registerEmbedCommand(program: Command): void {
     .option('--column <name>', 'text field/column for JSONL and CSV', 'text')
     .option('--id-column <name>', 'id field/column (default: line number)', 'id')
     .option('--resume', 'skip ids already in --output (JSONL only) and append the rest')
-    .option('--chunk <n>', 'texts per pipeline call', (v) => Number.parseInt(v, 10), 256)
-    .option('--concurrency <n>', 'pipeline calls in flight', (v) => Number.parseInt(v, 10), 4)
+    .option('--chunk <n>', 'texts per pipeline call', integerFlag(1, 100_000), 256)
+    .option('--concurrency <n>', 'pipeline calls in flight', integerFlag(1, 256), 4)
     .option('--priority <p>', 'critical | normal | background', 'background')
     .action(async (file: string, options: EmbedOptions) => {
       if (!isPriority(options.priority)) throw usage(`--priority must be critical, normal or background`);
       if (options.resume && !options.output?.endsWith('.jsonl')) throw usage('--resume needs --output <file>.jsonl');
-      if (!(options.chunk > 0) || !(options.concurrency > 0)) throw usage('--chunk and --concurrency must be positive integers');
       const rows = await readInputs(file, { format: options.format, column: options.column, idColumn: options.idColumn });
       const runtime = await startEmbedline(loadConfig(process.env), PLUGIN_CATALOGUE);
       try {
@@ -50,8 +50,8 @@ export function registerEmbedCommand(program: Command): void {
     });
 }
 
-function usage(message: string): EmbedlineError {
-  return new EmbedlineError('EMBEDLINE_CONFIG', message);
+function usage(message: string): UsageError {
+  return new UsageError(message);
 }
 
 async function openWriter(options: EmbedOptions, rows: readonly InputRow[], dim: number): Promise<{ writer: EmbeddingWriter; todo: InputRow[] }> {

@@ -24,6 +24,9 @@ describe('CLI usage errors exit 2 and name the flag', function () {
     { args: ['enqueue', 'INPUT', '--queue-url', 'http://127.0.0.1:1/q', '--priority', 'urgent'], names: '--priority must be critical, normal or background' },
     { args: ['enqueue', 'INPUT'], names: 'enqueue needs a queue URL: pass --queue-url or set EMBEDLINE_QUEUE_URL' },
     { args: ['serve', '--no-such-flag'], names: "unknown option '--no-such-flag'" },
+    { args: ['embed', 'INPUT', '--chunk', '0'], names: "'--chunk <n>' argument '0' is invalid" },
+    { args: ['embed', 'INPUT', '--priority', 'urgent'], names: '--priority must be critical, normal or background' },
+    { args: ['embed', 'INPUT', '--resume'], names: '--resume needs --output <file>.jsonl' },
   ];
   for (const { args, names } of cases) {
     it(`embedline ${args.join(' ')}`, async () => {
