@@ -2,6 +2,7 @@ import type { PluginCatalogue } from '../core/plugin.js';
 import { cachePlugin } from './cache/index.js';
 import { memoryPoolPlugin } from './memory-pool/index.js';
 import { predictiveBatchSizePlugin } from './predictive-batch-size/index.js';
+import { rlBatchAgentPlugin } from './rl-batch-agent/index.js';
 import { sloTrackerPlugin } from './slo-tracker/index.js';
 import { weightedSchedulerPlugin } from './weighted-scheduler/index.js';
 
@@ -13,6 +14,7 @@ export const PLUGIN_CATALOGUE: PluginCatalogue = {
   cache: cachePlugin,
   'memory-pool': memoryPoolPlugin,
   'predictive-batch-size': predictiveBatchSizePlugin,
+  'rl-batch-agent': rlBatchAgentPlugin,
   'slo-tracker': sloTrackerPlugin,
   'weighted-scheduler': weightedSchedulerPlugin,
 };
