@@ -10,6 +10,8 @@ export class GatedScheduler implements DeviceScheduler {
   readonly received: TokenBatch[] = [];
   private readonly gates: (() => void)[] = [];
   failWhen: (batch: TokenBatch) => boolean = () => false;
+  /** What a failing batch throws; a plain Error reaches the batcher as EMBEDLINE_INFERENCE. */
+  failure: () => Error = () => new Error('poisoned batch');
   /**
    * Inference time each batch reports. The batcher measures throughput from it (a batch counts
    * as at least this long), so admission tests get a known rate instead of the wall clock's.
@@ -19,7 +21,7 @@ export class GatedScheduler implements DeviceScheduler {
   async run(batch: TokenBatch): Promise<BatchOutcome> {
     this.received.push(batch);
     await new Promise<void>((resolve) => this.gates.push(resolve));
-    if (this.failWhen(batch)) throw new Error('poisoned batch');
+    if (this.failWhen(batch)) throw this.failure();
     const vectors = new Float32Array(batch.rows.length * 2);
     batch.rows.forEach((row, i) => vectors.set([row[0]!, row.length], i * 2));
     return { vectors, device: 'gated', inferMs: this.inferMs, poolMs: 0 };

@@ -1,4 +1,4 @@
-import { toEmbedlineError } from '../../errors.js';
+import { toEmbedlineError, type ErrorCode } from '../../errors.js';
 import type { BatchFeedback, BatchSizePolicy } from '../../ports/BatchSizePolicy.js';
 import type { DeviceScheduler } from '../../ports/DeviceScheduler.js';
 import type { PipelineObserver } from '../../ports/PipelineObserver.js';
@@ -14,11 +14,16 @@ export interface DispatcherHooks {
   settled(): void;
 }
 
+/** Failures a single text can cause (ONNX Runtime rejecting an input, a worker dying on it): worth a split. */
+const SPLITTABLE_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['EMBEDLINE_INFERENCE', 'EMBEDLINE_WORKER_CRASHED']);
+
 /**
  * Sends formed batches to the device scheduler and routes results back to their texts. Every
  * batch, failed ones included, is reported to the policy, the throughput estimate and the
- * observers. A batch that fails is split in halves and retried, so one poisonous text fails
- * only its own request.
+ * observers. A batch that fails on its contents is split in halves and retried, so one
+ * poisonous text fails only its own request; a failure that no split can cure (the device cannot
+ * start, the process is stopping) fails every text at once instead of starting the device again
+ * for each half.
  */
 export class Dispatcher {
   private running = 0;
@@ -71,7 +76,7 @@ export class Dispatcher {
           const error = toEmbedlineError(cause, 'EMBEDLINE_INFERENCE');
           traced.failed(error);
           this.report({ ...base, inferMs: 0, durationMs: this.clock() - startedAt, device: 'none', queuedTexts: this.hooks.queuedTexts(), ok: false }, batchId, error);
-          if (items.length > 1 && error.code !== 'EMBEDLINE_SHUTTING_DOWN') {
+          if (items.length > 1 && SPLITTABLE_FAILURES.has(error.code)) {
             const half = Math.ceil(items.length / 2);
             this.dispatch(items.slice(0, half));
             this.dispatch(items.slice(half));

@@ -196,6 +196,24 @@ describe('QueueBatcher', () => {
     expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
   });
 
+  it('fails the whole batch at once, without splitting, when the device cannot start', async () => {
+    const scheduler = new GatedScheduler();
+    scheduler.failWhen = () => true;
+    scheduler.failure = () => new EmbedlineError('EMBEDLINE_DEVICE_UNAVAILABLE', 'no CUDA here');
+    const batcher = batcherWith(scheduler, { maxBatchSize: 8 }, 4);
+    const items = [1, 2, 3, 4].map((tag) => workItem(tag));
+
+    batcher.submit(items);
+    for (let i = 0; i < 4; i++) {
+      await tick();
+      scheduler.releaseAll();
+    }
+
+    const outcomes = await Promise.allSettled(items.map((i) => i.outcome));
+    expect(scheduler.received, 'one attempt, no halves').to.have.length(1);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as EmbedlineError).code : o.status))).to.deep.equal(Array(4).fill('EMBEDLINE_DEVICE_UNAVAILABLE'));
+  });
+
   it('drains: resolves once everything accepted has finished', async () => {
     const scheduler = new GatedScheduler();
     const batcher = batcherWith(scheduler, { maxBatchSize: 2 });
