@@ -35,6 +35,15 @@ export function textsFrom(input: unknown, field: string, limits: InputLimits): s
 export function priorityFrom(body: unknown, header: string | string[] | undefined): Priority {
   const value = (body as { priority?: unknown } | undefined)?.priority ?? (Array.isArray(header) ? header[0] : header);
   if (value === undefined) return 'normal';
-  if (!isPriority(value)) throw new EmbedlineError('EMBEDLINE_BAD_INPUT', `priority must be one of critical, normal, background; got "${String(value)}".`);
+  if (!isPriority(value)) throw new EmbedlineError('EMBEDLINE_BAD_INPUT', `priority must be one of critical, normal, background; got ${shownValue(value)}.`);
   return value;
+}
+
+/**
+ * A client's value as an error message shows it: JSON, cut short. Not String(): it throws on
+ * parsed objects such as {"toString":1}, which turned a bad request into a 500.
+ */
+export function shownValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(typeof value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
