@@ -25,8 +25,8 @@ interface Sent {
   readonly messageId: string | undefined;
 }
 
-/** failures.jsonl lines carry the error code too; the shared helper's type leaves it out. */
-type FailureWithCode = FailureLine & { readonly code: string };
+/** failures.jsonl lines carry the error code and retryability too; the shared helper's type leaves them out. */
+type FailureWithCode = FailureLine & { readonly code: string; readonly retryable: boolean };
 
 interface Settled {
   readonly dir: string;
@@ -40,7 +40,8 @@ interface Settled {
  * queue with a DLQ. Fuzzed messages are sent in rounds, valid, broken and junk interleaved, so
  * poison messages share receives with good ones; a round ends when the queue is empty. Then, per
  * message: a valid one has its result (one unit vector per text, every `checkEvery`-th compared
- * with `reference`'s) and no failure; a broken one is in the DLQ, unchanged, with one failure line
+ * with `reference`'s) and no permanent failure (one refused for a while under load and embedded on
+ * redelivery counts as `embedded-after-retry`); a broken one is in the DLQ, unchanged, with one failure line
  * per receive giving the expected reason and a typed code; junk ends either way, never lost.
  */
 export async function fuzzSqsWorker(options: { count: number; seed: number; round: number; checkEvery: number; reference: EmbedlineRuntime }): Promise<FuzzReport & { workerExit: number | string }> {
@@ -150,9 +151,13 @@ async function judge(s: Sent, settled: Settled, reference: EmbedlineRuntime, com
   const { expect } = s.c;
   if (failures.some((f) => !/^EMBEDLINE_[A-Z_]+$/.test(f.code) || f.message.length === 0)) return { outcome, problem: `a failure line without a typed code or message: ${JSON.stringify(failures)}` };
   switch (expect.kind) {
-    case 'result':
-      if (parked || failures.length > 0) return { outcome, problem: `a valid message failed: ${JSON.stringify(failures.map((f) => [f.reason, f.message]))}` };
-      return { outcome, problem: await resultProblem((JSON.parse(s.c.body) as { id: string }).id, expect.texts, settled, reference, compare) };
+    case 'result': {
+      // A retryable refusal (the pipeline's admission under load) is at-least-once delivery working; a permanent one, or the DLQ, is a lost message.
+      const permanent = failures.filter((f) => !f.retryable);
+      if (parked || permanent.length > 0) return { outcome, problem: `a valid message failed: ${JSON.stringify(failures.map((f) => [f.reason, f.message]))}` };
+      const problem = await resultProblem((JSON.parse(s.c.body) as { id: string }).id, expect.texts, settled, reference, compare);
+      return { outcome: failures.length > 0 ? 'embedded-after-retry' : outcome, problem };
+    }
     case 'failure': {
       if (!parked) return { outcome, problem: `a message that must fail with ${expect.reason} was not moved to the DLQ` };
       if (parked.Body !== s.c.body) return { outcome, problem: 'the DLQ holds a changed body' };
