@@ -16,7 +16,9 @@ export interface AcceleratorSupport {
  * The devices to start. Configured lists are taken as given (variant defaulting to the
  * model's); `auto` splits the CPU into `encoder.workers` sessions of `encoder.intraOpThreads`
  * threads, and adds one WebGPU and one CUDA session when the install has those providers —
- * marked `detected`, so the scheduler drops them quietly if they cannot start here.
+ * marked `detected`, so the scheduler drops them quietly if they cannot start here. The CPU
+ * sessions are not: the CPU is always there, so one that fails to start is a fault, quarantined
+ * and retried like a configured device.
  *
  * @example
  * resolveDevices({ ...config, devices: 'auto' }, embedline, { webgpu: true, cuda: false });
@@ -27,7 +29,7 @@ export function resolveDevices(config: WeightedSchedulerConfig, embedline: Reado
   if (config.devices !== 'auto') {
     return config.devices.map((d) => ({ id: d.id, provider: d.provider, workers: 1, intraOpThreads: d.intraOpThreads, variant: d.variant ?? variant, ...(d.deviceId === undefined ? {} : { deviceId: d.deviceId }), detected: false }));
   }
-  const cpus = Array.from({ length: embedline.encoder.workers }, (_, i): ResolvedDevice => ({ id: `cpu-${i}`, provider: 'cpu', workers: 1, intraOpThreads: embedline.encoder.intraOpThreads, variant, detected: true }));
+  const cpus = Array.from({ length: embedline.encoder.workers }, (_, i): ResolvedDevice => ({ id: `cpu-${i}`, provider: 'cpu', workers: 1, intraOpThreads: embedline.encoder.intraOpThreads, variant, detected: false }));
   // Accelerator sessions need one CPU thread for the operators their provider lacks.
   const accelerators: ResolvedDevice[] = [];
   if (support.webgpu) accelerators.push({ id: 'webgpu-0', provider: 'webgpu', workers: 1, intraOpThreads: 1, variant, detected: true });

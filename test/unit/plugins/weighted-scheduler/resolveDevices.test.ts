@@ -11,15 +11,15 @@ describe('resolveDevices', () => {
     const devices = resolveDevices(weightedSchedulerConfigSchema.parse({}), embedline, { webgpu: false, cuda: false });
 
     expect(devices).to.deep.equal([
-      { id: 'cpu-0', provider: 'cpu', workers: 1, intraOpThreads: 3, variant: 'int8', detected: true },
-      { id: 'cpu-1', provider: 'cpu', workers: 1, intraOpThreads: 3, variant: 'int8', detected: true },
+      { id: 'cpu-0', provider: 'cpu', workers: 1, intraOpThreads: 3, variant: 'int8', detected: false },
+      { id: 'cpu-1', provider: 'cpu', workers: 1, intraOpThreads: 3, variant: 'int8', detected: false },
     ]);
   });
 
   it('adds a WebGPU and a CUDA session to auto when the install has those providers', () => {
     const devices = resolveDevices(weightedSchedulerConfigSchema.parse({}), embedline, { webgpu: true, cuda: true });
 
-    expect(devices.map((d) => `${d.id}:${d.provider}:${d.detected}`)).to.deep.equal(['cpu-0:cpu:true', 'cpu-1:cpu:true', 'webgpu-0:webgpu:true', 'cuda-0:cuda:true']);
+    expect(devices.map((d) => `${d.id}:${d.provider}:${d.detected}`)).to.deep.equal(['cpu-0:cpu:false', 'cpu-1:cpu:false', 'webgpu-0:webgpu:true', 'cuda-0:cuda:true']);
   });
 
   it('takes a configured list as given (any variant, a chosen GPU), filling in the model variant and one thread', () => {
