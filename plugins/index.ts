@@ -1,5 +1,6 @@
 import type { PluginCatalogue } from '../core/plugin.js';
 import { cachePlugin } from './cache/index.js';
+import { memoryAwareBatcherPlugin } from './memory-aware-batcher/index.js';
 import { memoryPoolPlugin } from './memory-pool/index.js';
 import { predictiveBatchSizePlugin } from './predictive-batch-size/index.js';
 import { rlBatchAgentPlugin } from './rl-batch-agent/index.js';
@@ -12,6 +13,7 @@ import { weightedSchedulerPlugin } from './weighted-scheduler/index.js';
  */
 export const PLUGIN_CATALOGUE: PluginCatalogue = {
   cache: cachePlugin,
+  'memory-aware-batcher': memoryAwareBatcherPlugin,
   'memory-pool': memoryPoolPlugin,
   'predictive-batch-size': predictiveBatchSizePlugin,
   'rl-batch-agent': rlBatchAgentPlugin,

@@ -28,7 +28,7 @@ describe('predictive-batch-size plugin on the real model', () => {
   it('gives the static path\'s vectors to 300 concurrent mixed requests once the model chooses the shape, and learns a MAPE', async () => {
     const runtime = await startTestRuntime({
       plugins: ['predictive-batch-size'],
-      batching: { maxWaitMs: 5, requestTimeoutMs: 110_000 },
+      batching: { maxWaitMs: 5, requestTimeoutMs: 600_000 },
       pluginOptions: { 'predictive-batch-size': { minSamples: 8, stateFile } },
     });
     try {

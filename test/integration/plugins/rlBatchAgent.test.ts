@@ -27,7 +27,7 @@ describe('rl-batch-agent plugin on the real model', () => {
   it('gives the static path\'s vectors to 300 concurrent mixed requests while it tries other arms, and persists', async () => {
     const runtime = await startTestRuntime({
       plugins: ['rl-batch-agent'],
-      batching: { maxWaitMs: 5, requestTimeoutMs: 110_000 },
+      batching: { maxWaitMs: 5, requestTimeoutMs: 600_000 },
       // Short epochs and a generous cap, so a test-sized load reaches arms other than static.
       pluginOptions: { 'rl-batch-agent': { epochBatches: 2, warmupEpochs: 3, explorationCap: 0.5, stateFile } },
     });
