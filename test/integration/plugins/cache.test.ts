@@ -67,15 +67,6 @@ describe('cache plugin on the real model', () => {
     expect(await cached.metric('embedline_cache_hits_total', { key: 'tokens' })).to.be.at.least(1);
   });
 
-  it('keys the same text apart per requested precision', async () => {
-    const text = 'Precision is part of the key.';
-    await cached.runtime.pipeline.embed([text]);
-
-    const other = await cached.runtime.pipeline.embed([text], { precision: 'int8' });
-
-    expect(other.sources).to.deep.equal(['computed']);
-  });
-
   it('reports hits per priority, misses, entries and bytes on /metrics', async () => {
     const text = 'Counted in the metrics.';
     await cached.runtime.pipeline.embed([text], { priority: 'background' });

@@ -39,6 +39,22 @@ describe('cache plugin sharing through a real Redis', () => {
     expect(await b.metric('embedline_cache_redis_up')).to.equal(1);
   });
 
+  it('does not serve an instance running another model variant what the fp32 instances computed', async () => {
+    const text = 'Each model variant has its own vectors.';
+    await a.runtime.pipeline.embed([text]);
+    await a.stage.cache.shared!.whenWritten();
+    const int8 = await startCachedRuntime({ redis: { url: redis.url } }, { model: { variant: 'int8' } });
+    try {
+      await int8.stage.cache.shared!.whenUp();
+
+      const result = await int8.runtime.pipeline.embed([text]);
+
+      expect(result.sources).to.deep.equal(['computed']);
+    } finally {
+      await int8.close();
+    }
+  });
+
   it('treats a Redis slower than commandTimeoutMs as a miss, asked once per request, rather than waiting for it', async () => {
     const text = 'In Redis, but Redis is paused.';
     await a.runtime.pipeline.embed([text]);
