@@ -38,14 +38,15 @@ describe('.env in the working directory (the seed quick start)', function () {
   });
 });
 
-describe('a seed switch for a plugin this build lacks', function () {
+describe('the adaptive batching seed switch', function () {
   this.timeout(60_000);
 
-  it('makes every command, config print included, say so and exit 2', async () => {
-    for (const args of [['config', 'print'], ['serve', '--port', '0']]) {
-      const result = await runCli(args, { EMBEDDING_ADAPTIVE_BATCH_SIZE: 'true' });
-      expect(result.code, args.join(' ')).to.equal(2);
-      expect(result.stderr).to.contain('EMBEDDING_ADAPTIVE_BATCH_SIZE').and.to.contain('predictive-batch-size');
-    }
+  // Until predictive-batch-size existed this switch failed every command naming it; the hint for a
+  // switch whose plugin is missing is unit-tested in test/unit/core/container.test.ts.
+  it('EMBEDDING_ADAPTIVE_BATCH_SIZE=true enables predictive-batch-size, as config print shows', async () => {
+    const result = await runCli(['config', 'print'], { EMBEDDING_ADAPTIVE_BATCH_SIZE: 'true' });
+    expect(result.code, result.stderr).to.equal(0);
+    const printed = (JSON.parse(result.stdout) as { config: { plugins: string[] } }).config;
+    expect(printed.plugins).to.include('predictive-batch-size');
   });
 });
