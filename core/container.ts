@@ -18,6 +18,8 @@ import { ENCODE_PIPELINE, EncodePipeline } from './pipeline/EncodePipeline.js';
 import { LocalDeviceScheduler } from './pipeline/LocalDeviceScheduler.js';
 import { QueueBatcher } from './pipeline/QueueBatcher.js';
 import { StaticBatchSizePolicy } from './pipeline/StaticBatchSizePolicy.js';
+import { PRECISION_POLICY } from './ports/PrecisionPolicy.js';
+import { Fp32PrecisionPolicy } from './precision/Fp32PrecisionPolicy.js';
 
 /** Defaults that ship in core: FIFO priority batcher, static batch shape, one CPU device, plain allocation. */
 function coreModule(config: Readonly<EmbedlineConfig>): ContainerModule {
@@ -29,6 +31,7 @@ function coreModule(config: Readonly<EmbedlineConfig>): ContainerModule {
     bind(INFERENCE_DEVICE_FACTORY).toDynamicValue(workerPoolDeviceFactory).inSingletonScope();
     bind(DEVICE_SCHEDULER).to(LocalDeviceScheduler).inSingletonScope();
     bind(BATCHER).to(QueueBatcher).inSingletonScope();
+    bind(PRECISION_POLICY).to(Fp32PrecisionPolicy).inSingletonScope();
     bind(ENCODE_PIPELINE).to(EncodePipeline).inSingletonScope();
   });
 }

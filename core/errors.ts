@@ -7,6 +7,8 @@
  */
 export const ERROR_CODES = {
   EMBEDLINE_BAD_INPUT: 'The request or message was malformed; fix the input and retry.',
+  EMBEDLINE_UNKNOWN_PRECISION: 'The request named a precision this server does not serve; the message lists the valid ones (without the precision plugin only fp32).',
+  EMBEDLINE_NOT_CALIBRATED: 'The model has no quantization calibration (quantization.json); run `embedline model calibrate --texts FILE`.',
   EMBEDLINE_INPUT_TOO_LARGE: 'An input exceeded a configured limit (texts per request, characters, bytes).',
   EMBEDLINE_OVERLOADED: 'The queue is full; retry after the advertised delay.',
   EMBEDLINE_TIMEOUT: 'The request did not complete within its deadline.',
@@ -55,6 +57,7 @@ export class EmbedlineError extends Error {
 
 const CLIENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'EMBEDLINE_BAD_INPUT',
+  'EMBEDLINE_UNKNOWN_PRECISION',
   'EMBEDLINE_INPUT_TOO_LARGE',
   'EMBEDLINE_CANCELLED',
   'EMBEDLINE_UNAUTHORIZED',

@@ -2,6 +2,7 @@ import type { PluginCatalogue } from '../core/plugin.js';
 import { cachePlugin } from './cache/index.js';
 import { memoryAwareBatcherPlugin } from './memory-aware-batcher/index.js';
 import { memoryPoolPlugin } from './memory-pool/index.js';
+import { precisionPlugin } from './precision/index.js';
 import { predictiveBatchSizePlugin } from './predictive-batch-size/index.js';
 import { rlBatchAgentPlugin } from './rl-batch-agent/index.js';
 import { sloTrackerPlugin } from './slo-tracker/index.js';
@@ -15,6 +16,7 @@ export const PLUGIN_CATALOGUE: PluginCatalogue = {
   cache: cachePlugin,
   'memory-aware-batcher': memoryAwareBatcherPlugin,
   'memory-pool': memoryPoolPlugin,
+  precision: precisionPlugin,
   'predictive-batch-size': predictiveBatchSizePlugin,
   'rl-batch-agent': rlBatchAgentPlugin,
   'slo-tracker': sloTrackerPlugin,

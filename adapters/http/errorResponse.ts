@@ -4,6 +4,8 @@ import { type EmbedlineError, type ErrorCode } from '../../core/errors.js';
 /** HTTP status and OpenAI-style error `type` for each error code. */
 const STATUS: Readonly<Record<ErrorCode, { status: number; type: string }>> = {
   EMBEDLINE_BAD_INPUT: { status: 422, type: 'invalid_request_error' },
+  EMBEDLINE_UNKNOWN_PRECISION: { status: 400, type: 'invalid_request_error' },
+  EMBEDLINE_NOT_CALIBRATED: { status: 404, type: 'invalid_request_error' },
   EMBEDLINE_INPUT_TOO_LARGE: { status: 413, type: 'invalid_request_error' },
   EMBEDLINE_OVERLOADED: { status: 429, type: 'rate_limit_error' },
   EMBEDLINE_TIMEOUT: { status: 504, type: 'timeout_error' },

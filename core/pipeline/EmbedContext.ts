@@ -1,5 +1,6 @@
 import type { SpanContext } from '@opentelemetry/api';
 import type { ModelVariant } from '../model/modelInfo.js';
+import type { ResolvedPrecision } from '../ports/PrecisionPolicy.js';
 import type { Priority } from './types.js';
 
 /** Where a text's vector came from: the model, or the named stage that supplied it (a cache). */
@@ -36,6 +37,8 @@ export class EmbedContext {
     readonly signal: AbortSignal,
     /** The precision the caller asked for, as given; validated and applied by the precision stage. */
     readonly precision: string | undefined,
+    /** What the precision policy resolved it to (its variant is `variant`'s starting value). */
+    readonly served?: ResolvedPrecision,
   ) {
     this.vectors = new Array<Float32Array | undefined>(texts.length).fill(undefined);
     this.sources = new Array<VectorSource | undefined>(texts.length).fill(undefined);

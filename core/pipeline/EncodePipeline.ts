@@ -6,6 +6,7 @@ import { EmbedlineError, toEmbedlineError } from '../errors.js';
 import { BATCHER, type Batcher } from '../ports/Batcher.js';
 import { MODEL_RUNTIME, type ModelRuntime } from '../ports/ModelRuntime.js';
 import { PIPELINE_OBSERVER, type PipelineObserver } from '../ports/PipelineObserver.js';
+import { PRECISION_POLICY, type PrecisionPolicy } from '../ports/PrecisionPolicy.js';
 import { REQUEST_STAGE, type RequestStage } from '../ports/RequestStage.js';
 import { RESULT_STAGE, type ResultStage } from '../ports/ResultStage.js';
 import { EmbedContext } from './EmbedContext.js';
@@ -14,6 +15,7 @@ import { requestDeadline } from './requestDeadline.js';
 import { submitPending } from './submitPending.js';
 import { ATTRIBUTES, inSpan, markFailed, pipelineTracer, SPAN_NAMES } from './tracing.js';
 import type { EmbedOptions, EmbedResult } from './types.js';
+import type { ResolvedPrecision } from '../ports/PrecisionPolicy.js';
 
 /**
  * The encode pipeline: request stages → tokenize → batcher → device → result stages.
@@ -36,6 +38,7 @@ export class EncodePipeline {
     @inject(EMBEDLINE_CONFIG) private readonly config: Readonly<EmbedlineConfig>,
     @inject(MODEL_RUNTIME) private readonly runtime: ModelRuntime,
     @inject(BATCHER) private readonly batcher: Batcher,
+    @inject(PRECISION_POLICY) private readonly precision: PrecisionPolicy,
     @multiInject(REQUEST_STAGE) @optional() requestStages: RequestStage[] | undefined,
     @multiInject(RESULT_STAGE) @optional() resultStages: ResultStage[] | undefined,
     @multiInject(PIPELINE_OBSERVER) @optional() observers: PipelineObserver[] | undefined,
@@ -68,16 +71,18 @@ export class EncodePipeline {
       try {
         assertTexts(texts);
         span.setAttribute(ATTRIBUTES.texts, texts.length);
-        ctx = new EmbedContext(requestId, texts, priority, this.config.model.variant, startedAt, startedAt + timeoutMs, deadline.signal, options.precision);
+        // Resolved first: the variant decides the batches (and the cache's keys) from here on.
+        const served = this.precision.resolve(options.precision, priority);
+        ctx = new EmbedContext(requestId, texts, priority, served.variant, startedAt, startedAt + timeoutMs, deadline.signal, options.precision, served);
         ctx.spanContext = span.spanContext();
-        const result = await this.run(ctx);
+        const result = await this.run(ctx, served);
         span.setAttribute(ATTRIBUTES.promptTokens, result.promptTokens);
-        this.report(requestId, priority, texts.length, result.promptTokens, startedAt);
+        this.report(requestId, priority, texts.length, result.promptTokens, startedAt, undefined, result.precision.name);
         return result;
       } catch (cause) {
         const error = toEmbedlineError(cause);
         markFailed(span, error);
-        this.report(requestId, priority, Array.isArray(texts) ? texts.length : 0, promptTokensOf(ctx), startedAt, error);
+        this.report(requestId, priority, Array.isArray(texts) ? texts.length : 0, promptTokensOf(ctx), startedAt, error, ctx?.served?.name);
         throw error;
       } finally {
         deadline.dispose();
@@ -87,7 +92,7 @@ export class EncodePipeline {
   }
 
   /** Request stages → tokenize pending → request stages → batcher → result stages; each step a child span. */
-  private async run(ctx: EmbedContext): Promise<EmbedResult> {
+  private async run(ctx: EmbedContext, resolved: ResolvedPrecision): Promise<EmbedResult> {
     await this.runStages(SPAN_NAMES.preProcess, this.tokenizeStages, ctx, (s) => s.beforeTokenize!(ctx));
     const pending = ctx.pending();
     if (pending.length > 0) {
@@ -101,8 +106,11 @@ export class EncodePipeline {
     // Queue wait, batch, inference and pooling spans come from the batcher (BatchTrace).
     await submitPending(ctx, this.batcher);
     await this.runStages(SPAN_NAMES.postProcess, this.resultStages, ctx, (s) => s.afterInference(ctx));
+    // A stage may have moved the request to another variant; the report says what really ran.
+    const served = ctx.variant === resolved.variant ? resolved : { ...resolved, variant: ctx.variant };
     return {
-      vectors: ctx.vectors.map((values) => ({ values: values! })),
+      vectors: ctx.vectors.map((values) => ({ values: values!, quantized: this.precision.format(values!, served) })),
+      precision: served,
       promptTokens: promptTokensOf(ctx),
       sources: ctx.texts.map((_, i) => ctx.sourceOf(i) ?? 'computed'),
       attributes: ctx.attributes,
@@ -127,8 +135,8 @@ export class EncodePipeline {
     }, { [ATTRIBUTES.stages]: stages.map((s) => s.name) });
   }
 
-  private report(requestId: string, priority: EmbedContext['priority'], count: number, promptTokens: number, startedAt: number, error?: EmbedlineError): void {
-    const event = { requestId, priority, texts: count, promptTokens, latencyMs: Date.now() - startedAt, error };
+  private report(requestId: string, priority: EmbedContext['priority'], count: number, promptTokens: number, startedAt: number, error?: EmbedlineError, precision?: string): void {
+    const event = { requestId, priority, texts: count, promptTokens, latencyMs: Date.now() - startedAt, error, precision };
     notifyObservers(this.observers, (o) => o.onRequest?.(event));
   }
 }

@@ -1,5 +1,7 @@
 import type { SpanContext } from '@opentelemetry/api';
 import type { ModelVariant } from '../model/modelInfo.js';
+import type { ResolvedPrecision } from '../ports/PrecisionPolicy.js';
+import type { QuantizedVector } from '../precision/quantize.js';
 import type { VectorSource } from './EmbedContext.js';
 
 export const PRIORITIES = ['critical', 'normal', 'background'] as const;
@@ -10,9 +12,12 @@ export function isPriority(value: unknown): value is Priority {
   return typeof value === 'string' && (PRIORITIES as readonly string[]).includes(value);
 }
 
-/** A vector as returned to the caller (the model's normalized fp32 output). */
+/** A vector as returned to the caller. */
 export interface EmbeddingVector {
+  /** The model's normalized fp32 output (of the variant the precision named). */
   readonly values: Float32Array;
+  /** `values` in the served precision's format: what adapters encode (float32: `values` itself). */
+  readonly quantized: QuantizedVector;
 }
 
 export interface EmbedOptions {
@@ -31,6 +36,8 @@ export interface EmbedResult {
   readonly promptTokens: number;
   /** Per text: 'computed' by the model, or the name of the stage that supplied the vector. */
   readonly sources: readonly VectorSource[];
+  /** The precision served: the variant that computed the vectors and their format. */
+  readonly precision: ResolvedPrecision;
   /** What stages recorded for adapters (e.g. the precision stage's formatted vectors). */
   readonly attributes: ReadonlyMap<string, unknown>;
 }

@@ -9,6 +9,8 @@ export interface RequestCompleted {
   readonly texts: number;
   readonly promptTokens: number;
   readonly latencyMs: number;
+  /** The precision served (undefined when the request failed before it was resolved). */
+  readonly precision?: string | undefined;
   readonly error?: EmbedlineError | undefined;
 }
 

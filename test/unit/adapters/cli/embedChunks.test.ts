@@ -8,7 +8,7 @@ class HeldPipeline implements ChunkEmbedder {
 
   embed(texts: readonly string[]): Promise<EmbedResult> {
     return new Promise((resolve, reject) => {
-      const result = { vectors: texts.map((t) => ({ values: Float32Array.of(Number(t)) })), promptTokens: 0, sources: [], attributes: new Map() };
+      const result: EmbedResult = { vectors: texts.map((t) => ({ values: Float32Array.of(Number(t)), quantized: { format: 'float32' as const, dimensions: 1, data: Float32Array.of(Number(t)) } })), promptTokens: 0, sources: [], attributes: new Map(), precision: { name: 'fp32', variant: 'fp32', format: 'float32' } };
       this.calls.push({ texts, settle: (error) => (error ? reject(error) : resolve(result)) });
     });
   }

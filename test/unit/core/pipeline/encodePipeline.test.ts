@@ -8,6 +8,7 @@ import type { ResultStage } from '../../../../core/ports/ResultStage.js';
 import type { EmbedContext } from '../../../../core/pipeline/EmbedContext.js';
 import { EncodePipeline } from '../../../../core/pipeline/EncodePipeline.js';
 import type { WorkItem } from '../../../../core/pipeline/types.js';
+import { Fp32PrecisionPolicy } from '../../../../core/precision/Fp32PrecisionPolicy.js';
 
 /** Tokenizer double: one id per character, and a record of what it was asked to tokenize. */
 function fakeRuntime(tokenized: string[]): ModelRuntime {
@@ -42,7 +43,7 @@ class SilentBatcher extends EchoBatcher {
 const config = loadConfig({});
 
 function pipelineWith(batcher: Batcher, tokenized: string[], requestStages: RequestStage[] = [], resultStages: ResultStage[] = []): EncodePipeline {
-  return new EncodePipeline(config, fakeRuntime(tokenized), batcher, requestStages, resultStages, []);
+  return new EncodePipeline(config, fakeRuntime(tokenized), batcher, new Fp32PrecisionPolicy(config), requestStages, resultStages, []);
 }
 
 describe('EncodePipeline', () => {
@@ -89,8 +90,8 @@ describe('EncodePipeline', () => {
       },
     };
     const before = Date.now();
-    const result = await pipelineWith(new EchoBatcher(), [], [], [recorder]).embed(['a'], { precision: 'int8', timeoutMs: 5000 });
-    expect(observed!.precision).to.equal('int8');
+    const result = await pipelineWith(new EchoBatcher(), [], [], [recorder]).embed(['a'], { precision: 'fp32', timeoutMs: 5000 });
+    expect(observed!.precision).to.equal('fp32');
     expect(observed!.deadline).to.be.within(before + 5000, Date.now() + 5000);
     expect(observed!.sources).to.deep.equal(['computed']);
     expect(result.attributes.get('recorder')).to.equal('done');
