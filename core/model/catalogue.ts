@@ -41,6 +41,8 @@ export const MODEL_FILES = {
   /** Built locally by `embedline model optimize` for the WebGPU EP (docs/gpu.md); never pulled. */
   gpuFp16: 'onnx/model_gpu_fp16.onnx',
   gpuFp32: 'onnx/model_gpu_fp32.onnx',
+  /** Built locally from model.onnx by static QDQ quantization calibrated on real text (docs/precision.md); never pulled. */
+  int8Static: 'onnx/model_int8_static.onnx',
   manifest: 'manifest.json',
 } as const;
 

@@ -6,13 +6,14 @@ import { MODEL_FILES } from './catalogue.js';
 /**
  * Every ONNX variant a model directory may hold: the one list the config schema, the model
  * info and the weighted scheduler's device config derive from. int8 is the dynamically
- * quantized published file; the gpu-* variants are fused graphs built by
+ * quantized published file; int8-static is built locally with calibrated static QDQ
+ * quantization (docs/precision.md); the gpu-* variants are fused graphs built by
  * `embedline model optimize` (docs/gpu.md).
  *
  * @example
  * z.enum(MODEL_VARIANTS).default('fp32');
  */
-export const MODEL_VARIANTS = ['fp32', 'int8', 'fp16', 'gpu-fp16', 'gpu-fp32'] as const;
+export const MODEL_VARIANTS = ['fp32', 'int8', 'fp16', 'gpu-fp16', 'gpu-fp32', 'int8-static'] as const;
 export type ModelVariant = (typeof MODEL_VARIANTS)[number];
 
 /** Where each variant lives inside the model directory. */
@@ -22,6 +23,7 @@ export const VARIANT_FILES: Readonly<Record<ModelVariant, string>> = {
   fp16: MODEL_FILES.fp16,
   'gpu-fp16': MODEL_FILES.gpuFp16,
   'gpu-fp32': MODEL_FILES.gpuFp32,
+  'int8-static': MODEL_FILES.int8Static,
 };
 
 /** How a missing variant's file gets into the model directory: the fix the start-up error names. */
@@ -32,6 +34,7 @@ const HOW_TO_GET: Readonly<Record<ModelVariant, string>> = {
   fp16: `copy the hub's ${MODEL_FILES.fp16} into the model directory, or choose fp32 or int8`,
   'gpu-fp16': 'run `embedline model optimize --variant gpu-fp16`',
   'gpu-fp32': 'run `embedline model optimize --variant gpu-fp32`',
+  'int8-static': 'run `npx tsx bench/precision/buildStaticInt8.ts` (docs/precision.md)',
 };
 
 /**

@@ -1,0 +1,119 @@
+"""Builds a statically quantized int8 variant (QDQ, per-channel weights) of a BERT-family export.
+
+    python quantize_static.py --source onnx/model.onnx --out onnx/model_int8_static.onnx \
+        --calibration tokens.jsonl [--batch 16] [--exclude-node NAME ...]
+
+--calibration holds one tokenized text per line, {"ids": [101, ..., 102]}, tokenized by the
+production tokenizer (Embedline writes it), so calibration sees exactly what inference sees.
+
+Steps: onnxruntime's quant_pre_process (ONNX shape inference + basic graph optimization)
+-> quantize_static with QuantFormat.QDQ, per_channel=True, uint8 activations (asymmetric,
+MinMax over the calibration batches), int8 weights (symmetric, one scale per output channel).
+Only MatMuls with a constant weight are quantized (MatMulConstBOnly): the two activation x
+activation MatMuls of each attention head (Q.K^T and softmax.V) stay float, as do Softmax,
+LayerNormalization and GELU, where one static range per tensor loses the most. That matches
+what the published dynamic-int8 model quantizes, so the comparison is about static versus
+dynamic activation ranges, not about which operators run in int8. Prints one JSON report on
+stdout.
+"""
+
+import argparse
+import collections
+import json
+import os
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
+from onnxruntime.quantization.shape_inference import quant_pre_process
+
+
+class TokenizedTexts(CalibrationDataReader):
+    """Feeds the calibration texts as padded batches, the way the encoder batches them."""
+
+    def __init__(self, path: str, batch: int, input_names: list[str]):
+        with open(path, encoding="utf-8") as handle:
+            texts = [json.loads(line)["ids"] for line in handle if line.strip()]
+        if not texts:
+            raise ValueError(f"{path} holds no tokenized texts")
+        # Similar lengths together, as the production batch planner groups them, so padding
+        # does not dominate the activation ranges.
+        texts.sort(key=len)
+        self.count = len(texts)
+        self.batches = iter([self.to_feed(texts[i : i + batch], input_names) for i in range(0, len(texts), batch)])
+
+    @staticmethod
+    def to_feed(group: list[list[int]], input_names: list[str]) -> dict:
+        width = max(len(ids) for ids in group)
+        ids = np.zeros((len(group), width), dtype=np.int64)
+        mask = np.zeros((len(group), width), dtype=np.int64)
+        for row, text in enumerate(group):
+            ids[row, : len(text)] = text
+            mask[row, : len(text)] = 1
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        return {name: feed[name] for name in input_names}
+
+    def get_next(self):
+        return next(self.batches, None)
+
+
+def main() -> int:
+    args = parse_args()
+    source = onnx.load(args.source)
+    input_names = [i.name for i in source.graph.input]
+    with tempfile.TemporaryDirectory() as work:
+        prepared = os.path.join(work, "prepared.onnx")
+        # The export's Shape/Gather/Concat reshape chains defeat symbolic shape inference
+        # ("Incomplete symbolic shape inference"); ONNX's own inference plus the basic graph
+        # optimization is all quantize_static needs here.
+        quant_pre_process(args.source, prepared, skip_symbolic_shape=True, skip_optimization=False)
+        reader = TokenizedTexts(args.calibration, args.batch, input_names)
+        partial = f"{args.out}.partial"
+        try:
+            quantize_static(
+                prepared,
+                partial,
+                reader,
+                quant_format=QuantFormat.QDQ,
+                per_channel=True,
+                activation_type=QuantType.QUInt8,
+                weight_type=QuantType.QInt8,
+                op_types_to_quantize=["MatMul"],
+                nodes_to_exclude=args.exclude_node,
+                calibrate_method=CalibrationMethod.MinMax,
+                extra_options={"MatMulConstBOnly": True, "ActivationSymmetric": False, "WeightSymmetric": True},
+            )
+            os.replace(partial, args.out)
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)
+    built = onnx.load(args.out)
+    ops = collections.Counter(node.op_type for node in built.graph.node)
+    report = {
+        "source": args.source,
+        "path": args.out,
+        "calibrationTexts": reader.count,
+        "batch": args.batch,
+        "excludedNodes": args.exclude_node,
+        "nodes": len(built.graph.node),
+        "ops": dict(sorted(ops.items())),
+    }
+    json.dump(report, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source", required=True, help="the exported fp32 model (onnx/model.onnx)")
+    parser.add_argument("--out", required=True, help="where to write the static int8 variant")
+    parser.add_argument("--calibration", required=True, help='JSONL of tokenized texts, {"ids": [...]} per line')
+    parser.add_argument("--batch", type=int, default=16, help="texts per calibration batch")
+    parser.add_argument("--exclude-node", action="append", default=[], help="a node name to keep in float (repeatable)")
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
