@@ -11,17 +11,8 @@ export interface CostCurve {
 /** Shaped like MiniLM on two CPU cores: about 40 ms for 32 rows of 64 tokens, attention a fifth of it at 128. */
 export const CPU_LIKE: CostCurve = { fixedMs: 1.5, perRowMs: 0.05, perCellMs: 0.016, perAttentionMs: 0.00005 };
 
-/** Deterministic uniform numbers in [0, 1) from a seed (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform numbers in [0, 1) from a seed: the benchmarks' PRNG. */
+export { mulberry32 as seededRandom } from '../../../../bench/corpus/prng.js';
 
 /**
  * A device whose batch time follows a known curve, with multiplicative noise of ±`noise`, so
