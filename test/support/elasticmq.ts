@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,11 @@ export interface ElasticMqOptions {
   visibilityTimeoutSec?: number;
   /** Queue names to create. Default `['embedline-requests', 'embedline-results']`. */
   queues?: string[];
+  /**
+   * Let the process exit while the server runs (it is killed on exit), for a server shared by
+   * every test file of a run rather than stopped in one file's `after` hook.
+   */
+  detached?: boolean;
 }
 
 /** A running ElasticMQ server; call `stop()` in an `after` hook. */
@@ -69,6 +74,11 @@ export async function startElasticMq(opts: ElasticMqOptions = {}): Promise<Elast
   let spawnError: Error | undefined;
   child.once('error', (err) => (spawnError = err)); // unhandled, a failed spawn would crash the test runner
   const output = tail(child);
+  if (opts.detached) {
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    child.unref();
+    for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+  }
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     await terminate(child);
@@ -147,8 +157,8 @@ async function waitUntilReady(endpoint: string, queues: string[], child: ChildPr
     const err = spawnError();
     if (err) throw err;
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`java exited (${child.exitCode ?? child.signalCode})`);
-    const body = await fetch(`${endpoint}/?Action=ListQueues`).then((r) => (r.ok ? r.text() : ''), () => '');
-    if (queues.every((q) => body.includes(`/${q}<`) && body.includes(`/${q}-dlq<`))) return;
+    const body = await fetch(`${endpoint}/?Action=ListQueues`).then((r) => (r.ok ? r.text() : undefined), () => undefined);
+    if (body !== undefined && queues.every((q) => body.includes(`/${q}<`) && body.includes(`/${q}-dlq<`))) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`not ready after ${READY_TIMEOUT_MS} ms`);

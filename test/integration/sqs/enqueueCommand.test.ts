@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { startElasticMq, type ElasticMq } from '../../support/elasticmq.js';
+import type { ElasticMq } from '../../support/elasticmq.js';
+import { sharedElasticMq } from '../../support/sharedElasticMq.js';
 import { runCli } from '../../support/cli.js';
 import { LOCAL_AWS_ENV, localSqs, queueUrl, receiveUpTo } from './helpers/localQueue.js';
 
@@ -14,7 +15,7 @@ describe('embedline enqueue against a local ElasticMQ', function () {
   let dir: string;
 
   before(async () => {
-    [mq, dir] = await Promise.all([startElasticMq({ queues: ['enqueue'] }), mkdtemp(join(tmpdir(), 'embedline-enqueue-'))]);
+    [mq, dir] = await Promise.all([sharedElasticMq({ queues: ['enqueue'] }), mkdtemp(join(tmpdir(), 'embedline-enqueue-'))]);
     sqs = localSqs(mq);
   });
 

@@ -7,7 +7,8 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { handler } from '../../../functions/sqs-embed/handler.js';
 import type { EmbedlineRuntime } from '../../../core/runtime.js';
 import { MALFORMED, sqsRecord, type MalformedKind } from '../../fixtures/sqsRecord.js';
-import { startElasticMq, type ElasticMq } from '../../support/elasticmq.js';
+import type { ElasticMq } from '../../support/elasticmq.js';
+import { sharedElasticMq } from '../../support/sharedElasticMq.js';
 import { maxAbsDiff } from '../../support/model.js';
 import { startTestRuntime } from '../../support/runtime.js';
 import { localSqs, queueUrl, receiveUpTo, sendAll } from './helpers/localQueue.js';
@@ -33,7 +34,7 @@ describe('Lambda handler (functions/sqs-embed) with records received from a loca
   const saved: Record<string, string | undefined> = {};
 
   before(async () => {
-    [mq, runtime, dir] = await Promise.all([startElasticMq({ queues: ['lambda'] }), startTestRuntime(), mkdtemp(join(tmpdir(), 'embedline-sqs-lambda-'))]);
+    [mq, runtime, dir] = await Promise.all([sharedElasticMq({ queues: ['lambda'] }), startTestRuntime(), mkdtemp(join(tmpdir(), 'embedline-sqs-lambda-'))]);
     sqs = localSqs(mq);
     url = await queueUrl(sqs, 'lambda');
     arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;

@@ -6,7 +6,8 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { EmbedlineRuntime } from '../../../core/runtime.js';
 import { MALFORMED, sqsRecord, type MalformedKind } from '../../fixtures/sqsRecord.js';
-import { startElasticMq, type ElasticMq } from '../../support/elasticmq.js';
+import type { ElasticMq } from '../../support/elasticmq.js';
+import { sharedElasticMq } from '../../support/sharedElasticMq.js';
 import { maxAbsDiff } from '../../support/model.js';
 import { startTestRuntime } from '../../support/runtime.js';
 import { localSqs, queueDepth, queueUrl, receiveUpTo, sendAll, waitFor } from './helpers/localQueue.js';
@@ -26,7 +27,7 @@ describe('SQS worker with malformed messages', function () {
   let worker: WorkerProcess | undefined;
 
   before(async () => {
-    [mq, runtime, dir] = await Promise.all([startElasticMq({ queues: ['requests'], maxReceiveCount: 2, visibilityTimeoutSec: 5 }), startTestRuntime(), mkdtemp(join(tmpdir(), 'embedline-sqs-malformed-'))]);
+    [mq, runtime, dir] = await Promise.all([sharedElasticMq({ queues: ['malformed'], maxReceiveCount: 2, visibilityTimeoutSec: 5 }), startTestRuntime(), mkdtemp(join(tmpdir(), 'embedline-sqs-malformed-'))]);
     sqs = localSqs(mq);
   });
 
@@ -37,7 +38,7 @@ describe('SQS worker with malformed messages', function () {
   });
 
   it('fails each bad message alone with its reason, moves it to the DLQ after maxReceiveCount, and embeds its good neighbours', async () => {
-    const url = await queueUrl(sqs, 'requests');
+    const url = await queueUrl(sqs, 'malformed');
     const kinds = Object.keys(MALFORMED) as MalformedKind[];
     const bad = kinds.map((kind) => ({ kind, record: sqsRecord.malformed(kind, SIZES[kind] ?? 0) }));
     const badAttribute = sqsRecord.any({ id: 'bad-attribute', priorityAttribute: 'urgent' });

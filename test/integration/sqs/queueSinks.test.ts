@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { EmbedlineRuntime } from '../../../core/runtime.js';
 import { sqsRecord } from '../../fixtures/sqsRecord.js';
-import { startElasticMq, type ElasticMq } from '../../support/elasticmq.js';
+import type { ElasticMq } from '../../support/elasticmq.js';
+import { sharedElasticMq } from '../../support/sharedElasticMq.js';
 import { maxAbsDiff } from '../../support/model.js';
 import { startTestRuntime } from '../../support/runtime.js';
 import { localSqs, queueUrl, receiveUpTo, sendAll, waitFor } from './helpers/localQueue.js';
@@ -32,7 +33,7 @@ describe('SQS worker writing to queues (sqs sink, result notifications)', functi
   let dir: string;
 
   before(async () => {
-    [mq, runtime, dir] = await Promise.all([startElasticMq({ queues: ['requests', 'results', 'replies', 'notified'] }), startTestRuntime(), mkdtemp(join(tmpdir(), 'embedline-sqs-queues-'))]);
+    [mq, runtime, dir] = await Promise.all([sharedElasticMq({ queues: ['requests', 'results', 'replies', 'notified'] }), startTestRuntime(), mkdtemp(join(tmpdir(), 'embedline-sqs-queues-'))]);
     sqs = localSqs(mq);
   });
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { sqsRecord } from '../../fixtures/sqsRecord.js';
-import { startElasticMq, type ElasticMq } from '../../support/elasticmq.js';
+import type { ElasticMq } from '../../support/elasticmq.js';
+import { sharedElasticMq } from '../../support/sharedElasticMq.js';
 import { localSqs, queueDepth, queueUrl, sendAll, waitFor } from './helpers/localQueue.js';
 import { readResult, resultIds } from './helpers/results.js';
 import { spawnWorker, type WorkerProcess } from './helpers/workerProcess.js';
@@ -30,7 +31,7 @@ describe('SQS worker when the sink fails', function () {
   const running: WorkerProcess[] = [];
 
   before(async () => {
-    [mq, root] = await Promise.all([startElasticMq({ queues: ['sink-file', 'sink-s3'], maxReceiveCount: 10, visibilityTimeoutSec: 5 }), mkdtemp(join(tmpdir(), 'embedline-sqs-sink-'))]);
+    [mq, root] = await Promise.all([sharedElasticMq({ queues: ['sink-file', 'sink-s3'], maxReceiveCount: 10, visibilityTimeoutSec: 5 }), mkdtemp(join(tmpdir(), 'embedline-sqs-sink-'))]);
     sqs = localSqs(mq);
   });
 

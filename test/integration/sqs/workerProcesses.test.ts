@@ -7,7 +7,8 @@ import type { SQSRecord } from 'aws-lambda';
 import type { EmbedlineRuntime } from '../../../core/runtime.js';
 import { sqsRecord } from '../../fixtures/sqsRecord.js';
 import { VARIED_SENTENCES } from '../../fixtures/sentences.js';
-import { startElasticMq, type ElasticMq } from '../../support/elasticmq.js';
+import type { ElasticMq } from '../../support/elasticmq.js';
+import { sharedElasticMq } from '../../support/sharedElasticMq.js';
 import { maxAbsDiff } from '../../support/model.js';
 import { startTestRuntime } from '../../support/runtime.js';
 import { localSqs, queueDepth, queueUrl, sendAll, waitFor } from './helpers/localQueue.js';
@@ -33,7 +34,7 @@ describe('SQS workers on a local ElasticMQ', function () {
   const running: WorkerProcess[] = [];
 
   before(async () => {
-    [mq, runtime, root] = await Promise.all([startElasticMq({ queues: ['load', 'kill', 'term'], maxReceiveCount: 5, visibilityTimeoutSec: 5 }), startTestRuntime(), mkdtemp(join(tmpdir(), 'embedline-sqs-workers-'))]);
+    [mq, runtime, root] = await Promise.all([sharedElasticMq({ queues: ['load', 'kill', 'term'], maxReceiveCount: 5, visibilityTimeoutSec: 5 }), startTestRuntime(), mkdtemp(join(tmpdir(), 'embedline-sqs-workers-'))]);
     sqs = localSqs(mq);
   });
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { sqsRecord } from '../../fixtures/sqsRecord.js';
-import { startElasticMq, type ElasticMq } from '../../support/elasticmq.js';
+import type { ElasticMq } from '../../support/elasticmq.js';
+import { sharedElasticMq } from '../../support/sharedElasticMq.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../observability/support/otlpReceiver.js';
 import { spanAttribute, spansIn } from '../observability/support/otlpSpans.js';
 import { localSqs, queueUrl, sendAll, waitFor } from './helpers/localQueue.js';
@@ -19,7 +20,7 @@ describe('embedline worker with tracing on', function () {
   let dir: string;
 
   before(async () => {
-    [mq, receiver, dir] = await Promise.all([startElasticMq({ queues: ['traced'] }), startOtlpReceiver(), mkdtemp(join(tmpdir(), 'embedline-traced-'))]);
+    [mq, receiver, dir] = await Promise.all([sharedElasticMq({ queues: ['traced'] }), startOtlpReceiver(), mkdtemp(join(tmpdir(), 'embedline-traced-'))]);
     sqs = localSqs(mq);
   });
 
