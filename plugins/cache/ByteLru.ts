@@ -48,10 +48,11 @@ export class ByteLru<V> {
   }
 
   /**
-   * Stores or replaces `key`, evicting least recently used entries until it fits. Returns how
+   * Stores or replaces `key` for `ttlMs` (the configured TTL unless given: a snapshot restores
+   * what an entry had left), evicting least recently used entries until it fits. Returns how
    * many were evicted; a value larger than the whole budget is not stored.
    */
-  set(key: string, value: V): number {
+  set(key: string, value: V, ttlMs: number = this.opts.ttlMs > 0 ? this.opts.ttlMs : Number.POSITIVE_INFINITY): number {
     const bytes = this.opts.sizeOf(value) + ENTRY_OVERHEAD_BYTES + key.length * 2;
     this.remove(key);
     if (bytes > this.opts.maxBytes) return 0;
@@ -60,7 +61,7 @@ export class ByteLru<V> {
       this.remove(this.map.keys().next().value as string);
       evicted++;
     }
-    const expiresAt = this.opts.ttlMs > 0 ? this.opts.now() + this.opts.ttlMs : Number.POSITIVE_INFINITY;
+    const expiresAt = this.opts.now() + ttlMs;
     this.map.set(key, { value, bytes, expiresAt });
     this.used += bytes;
     return evicted;
@@ -68,6 +69,12 @@ export class ByteLru<V> {
 
   delete(key: string): boolean {
     return this.remove(key);
+  }
+
+  /** Live entries, least recently used first, with the milliseconds each has left (Infinity: no expiry). */
+  *entries(): IterableIterator<readonly [string, V, number]> {
+    const now = this.opts.now();
+    for (const [key, entry] of this.map) if (entry.expiresAt > now) yield [key, entry.value, entry.expiresAt - now];
   }
 
   private remove(key: string): boolean {

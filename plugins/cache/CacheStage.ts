@@ -6,6 +6,7 @@ import type { ResultStage } from '../../core/ports/ResultStage.js';
 import type { CacheMetrics, HitTier, KeyKind } from './CacheMetrics.js';
 import { scopePrefix, textKey, tokenKey } from './cacheKey.js';
 import { mayWaitFor, SingleFlight } from './SingleFlight.js';
+import type { CacheSnapshots } from './snapshot/CacheSnapshots.js';
 import type { VectorCache } from './VectorCache.js';
 
 /** What this stage remembers about one request between its hooks (in `ctx.attributes`). */
@@ -24,6 +25,8 @@ export interface CacheStageOptions {
   readonly truncation: number;
   readonly tokenKeys: boolean;
   readonly singleFlight: boolean;
+  /** Present when `snapshot.path` is set: already loaded, saving on its interval. */
+  readonly snapshots?: CacheSnapshots | undefined;
 }
 
 /** Name of the stage, and the source a cached text reports in `EmbedResult.sources`. */
@@ -51,6 +54,10 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
     private readonly metrics: CacheMetrics,
     private readonly opts: CacheStageOptions,
   ) {}
+
+  get snapshots(): CacheSnapshots | undefined {
+    return this.opts.snapshots;
+  }
 
   async beforeTokenize(ctx: EmbedContext): Promise<void> {
     const keys = this.keysOf(ctx);

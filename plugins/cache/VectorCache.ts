@@ -38,6 +38,16 @@ export class VectorCache {
     return found;
   }
 
+  /** The in-process tier's live entries with the milliseconds each has left, least recently used first (for snapshots). */
+  localEntries(): IterableIterator<readonly [string, Float32Array, number]> {
+    return this.lru.entries();
+  }
+
+  /** Puts snapshot entries back in the in-process tier, keeping what TTL each had left. */
+  restoreLocal(entries: Iterable<readonly [string, Float32Array, number]>): void {
+    for (const [key, vector, ttlLeftMs] of entries) this.metrics.evicted(this.lru.set(key, vector, ttlLeftMs));
+  }
+
   /** Stores locally and, in one pipelined write the caller does not wait for, in Redis. */
   put(entries: readonly (readonly [string, Float32Array])[]): void {
     const owned = entries.map(([key, vector]) => [key, vector.slice()] as const);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * `pluginOptions.cache`. Defaults: exact tier on (64 MiB, 1 h TTL), token-level key on, shared
- * Redis tier off until `redis.url` is set.
+ * Redis tier off until `redis.url` is set, snapshots off until `snapshot.path` is set.
  */
 export const cacheConfigSchema = z.strictObject({
   exact: z
@@ -17,6 +17,14 @@ export const cacheConfigSchema = z.strictObject({
   tokens: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   /** Concurrent identical misses wait for the first one's vector instead of computing it again. */
   singleFlight: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  snapshot: z
+    .strictObject({
+      /** File the in-process tier is saved to and loaded from at start; unset = no snapshots. */
+      path: z.string().min(1).optional(),
+      /** How often the snapshot is rewritten. */
+      intervalMs: z.number().int().positive().default(300_000),
+    })
+    .prefault({}),
   redis: z
     .strictObject({
       /** `redis://[user:password@]host:port[/db]`; unset = no shared tier. */

@@ -12,6 +12,7 @@ import { CacheStage } from './CacheStage.js';
 import { cacheConfigSchema, type CacheConfig } from './config.js';
 import { createRedisConnection, redisEndpoint } from './redis/createRedisConnection.js';
 import { RedisTier } from './redis/RedisTier.js';
+import { CacheSnapshots } from './snapshot/CacheSnapshots.js';
 import { CACHE_CLOCK, CACHE_CONFIG, CACHE_LOG, warningLog, type CacheClock, type CacheLog } from './tokens.js';
 import { VectorCache } from './VectorCache.js';
 
@@ -20,7 +21,7 @@ export const manifest = {
   requires: [],
   /** Adds stages, an observer and a metrics registry; replaces no core port. */
   provides: [],
-  description: 'Exact embedding cache: text and token-id keys, byte-bounded in-process LRU with TTL, single-flight misses, optional shared tier in Redis',
+  description: 'Exact embedding cache: text and token-id keys, byte-bounded in-process LRU with TTL, single-flight misses, optional shared tier in Redis, optional snapshots on disk',
 } as const;
 
 /** Adds the cache as a request stage, a result stage and an observer; serves its metrics on /metrics. */
@@ -40,11 +41,17 @@ export const cacheModule = (config: CacheConfig): ContainerModule =>
         const { url } = config.redis;
         const dimensions = runtime.model.dimensions;
         const shared = url ? new RedisTier(createRedisConnection({ ...config.redis, url }), { ...config.redis, dimensions, endpoint: redisEndpoint(url) }, metrics, log) : undefined;
-        return new CacheStage(new VectorCache(lru, shared, metrics), metrics, {
+        const cache = new VectorCache(lru, shared, metrics);
+        const { path, intervalMs } = config.snapshot;
+        const snapshots = path ? new CacheSnapshots(cache, { path, intervalMs, dimensions }, log) : undefined;
+        await snapshots?.load();
+        snapshots?.start();
+        return new CacheStage(cache, metrics, {
           model: embedline.model.name,
           truncation: runtime.tokenizer.maxTokens,
           tokenKeys: config.tokens.enabled,
           singleFlight: config.singleFlight.enabled,
+          snapshots,
         });
       })
       .inSingletonScope();

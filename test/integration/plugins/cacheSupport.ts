@@ -54,6 +54,7 @@ export async function startCachedRuntime(cache: CacheConfigInput = {}, extra: Pa
       return sumSamples(text, name, labels);
     },
     close: async () => {
+      stage.snapshots?.stop();
       await stage.cache.shared?.close();
       await runtime.close();
     },

@@ -91,4 +91,20 @@ describe('cache ByteLru', () => {
 
     expect(cache.get(KEY)?.[0]).to.equal(1);
   });
+
+  it('lists live entries least recently used first, with the time each has left', () => {
+    const clock = { now: 0 };
+    const cache = lru({ entries: 3, ttlMs: 60_000, clock });
+    cache.set('k1', vector(1));
+    cache.set('k2', vector(2), 10_000);
+    cache.set('k3', vector(3), Number.POSITIVE_INFINITY);
+    cache.get('k1');
+
+    clock.now = 10_000;
+
+    expect([...cache.entries()].map(([key, , left]) => [key, left])).to.deep.equal([
+      ['k3', Number.POSITIVE_INFINITY],
+      ['k1', 50_000],
+    ]);
+  });
 });
