@@ -11,4 +11,5 @@ export { toJsonValues, isJsonVectorEncoding, JSON_VECTOR_ENCODINGS, type JsonVec
 export { jsonlDocument, jsonlLine, parseJsonlDocument } from './jsonl.js';
 export { HOST_IS_LITTLE_ENDIAN, fromLittleEndianBytes, toLittleEndianBytes } from './littleEndian.js';
 export { npyFile, npyHeader, npyRow } from './npy.js';
-export { isEncodableFormat, vectorFormat, VECTOR_FORMAT_ENCODINGS, type ElementArray, type ElementsOf, type EncodableFormat, type VectorFormatEncoding } from './vectorFormats.js';
+export { quantizedToBase64, quantizedToJson } from './quantized.js';
+export { encodingOf, isEncodableFormat, vectorFormat, VECTOR_FORMAT_ENCODINGS, type ElementArray, type ElementsOf, type EncodableFormat, type VectorFormatEncoding } from './vectorFormats.js';

@@ -1,4 +1,6 @@
+import { fromHalf } from '../../core/precision/float16.js';
 import { FORMAT_LAYOUT, type FormatLayout, type VectorFormat } from '../../core/precision/formats.js';
+import type { QuantizedVector } from '../../core/precision/quantize.js';
 
 /** The typed arrays a vector's elements live in (float16 as IEEE bit patterns, packed bits as bytes). */
 export type ElementArray = Float32Array | Uint16Array | Int16Array | Int8Array | Uint8Array;
@@ -36,12 +38,65 @@ const float32 = {
   readElement: (view, byteOffset) => view.getFloat32(byteOffset, true),
 } satisfies VectorFormatEncoding<Float32Array>;
 
+/** IEEE half bit patterns in a Uint16Array; JSON carries each half's exact value as a number. */
+const float16 = {
+  name: 'float16' as const,
+  dtype: FORMAT_LAYOUT.float16.dtype,
+  bytesPerElement: 2 as const,
+  allocate: (length) => new Uint16Array(length),
+  toJson: (values) => Array.from(values, fromHalf),
+  writeElement: (view, byteOffset, value) => view.setUint16(byteOffset, value, true),
+  readElement: (view, byteOffset) => view.getUint16(byteOffset, true),
+} satisfies VectorFormatEncoding<Uint16Array>;
+
+const int16 = {
+  name: 'int16' as const,
+  dtype: FORMAT_LAYOUT.int16.dtype,
+  bytesPerElement: 2 as const,
+  allocate: (length) => new Int16Array(length),
+  toJson: (values) => Array.from(values),
+  writeElement: (view, byteOffset, value) => view.setInt16(byteOffset, value, true),
+  readElement: (view, byteOffset) => view.getInt16(byteOffset, true),
+} satisfies VectorFormatEncoding<Int16Array>;
+
+/** One signed byte per element: int8 levels, or binary's packed sign bits shifted by -128. */
+const signedByte = <F extends 'int8' | 'binary'>(name: F): VectorFormatEncoding<Int8Array> & { readonly name: F } =>
+  ({
+    name,
+    dtype: FORMAT_LAYOUT[name].dtype,
+    bytesPerElement: 1 as const,
+    allocate: (length) => new Int8Array(length),
+    toJson: (values) => Array.from(values),
+    writeElement: (view, byteOffset, value) => view.setInt8(byteOffset, value),
+    readElement: (view, byteOffset) => view.getInt8(byteOffset),
+  });
+
+/** One unsigned byte per element: uint8 levels, or ubinary's packed sign bits. */
+const unsignedByte = <F extends 'uint8' | 'ubinary'>(name: F): VectorFormatEncoding<Uint8Array> & { readonly name: F } =>
+  ({
+    name,
+    dtype: FORMAT_LAYOUT[name].dtype,
+    bytesPerElement: 1 as const,
+    allocate: (length) => new Uint8Array(length),
+    toJson: (values) => Array.from(values),
+    writeElement: (view, byteOffset, value) => view.setUint8(byteOffset, value),
+    readElement: (view, byteOffset) => view.getUint8(byteOffset),
+  });
+
 /**
- * The formats the adapters can write, keyed by name. Only float32 leaves the pipeline today; the
- * precision issue adds float16/int8/uint8/binary/ubinary here (their layouts are in
- * core/precision/formats.ts already).
+ * Every core/precision format, keyed by name: the element arrays quantize() returns, written as
+ * their little-endian bytes. binary/ubinary hold ceil(dims / 8) bytes per vector (packed sign
+ * bits, first dimension in the most significant bit), so their .npy shape is (rows, ceil(dims / 8)).
  */
-export const VECTOR_FORMAT_ENCODINGS = { float32 } as const satisfies { readonly [F in VectorFormat]?: VectorFormatEncoding & { readonly name: F } };
+export const VECTOR_FORMAT_ENCODINGS = {
+  float32,
+  float16,
+  int16,
+  int8: signedByte('int8'),
+  uint8: unsignedByte('uint8'),
+  binary: signedByte('binary'),
+  ubinary: unsignedByte('ubinary'),
+} as const satisfies { readonly [F in VectorFormat]: VectorFormatEncoding & { readonly name: F } };
 
 export type EncodableFormat = keyof typeof VECTOR_FORMAT_ENCODINGS;
 
@@ -54,4 +109,9 @@ export function isEncodableFormat(value: unknown): value is EncodableFormat {
 
 export function vectorFormat<F extends EncodableFormat>(name: F): VectorFormatEncoding<ElementsOf<F>> {
   return VECTOR_FORMAT_ENCODINGS[name] as unknown as VectorFormatEncoding<ElementsOf<F>>;
+}
+
+/** The registry entry a quantized vector is written with (its own format's). */
+export function encodingOf(vector: QuantizedVector): VectorFormatEncoding {
+  return VECTOR_FORMAT_ENCODINGS[vector.format] as VectorFormatEncoding;
 }

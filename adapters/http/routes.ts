@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EmbedlineError } from '../../core/errors.js';
 import type { EncodePipeline } from '../../core/pipeline/EncodePipeline.js';
-import { isJsonVectorEncoding, JSON_VECTOR_ENCODINGS, toBase64, toJsonValues } from '../encoding/index.js';
+import { readModelCalibration } from '../../core/precision/modelCalibration.js';
+import { isJsonVectorEncoding, JSON_VECTOR_ENCODINGS, quantizedToBase64, quantizedToJson } from '../encoding/index.js';
 import { inCallerTrace } from '../otel/callerTrace.js';
+import { precisionFrom, reportPrecision } from './precisionHeaders.js';
 import { priorityFrom, textsFrom, type InputLimits } from './requestLimits.js';
 
 export interface RouteDeps {
@@ -18,6 +20,7 @@ interface OpenAiBody {
   encoding_format?: unknown;
   dimensions?: unknown;
   priority?: unknown;
+  precision?: unknown;
 }
 
 /** The embedding routes: OpenAI's `/v1/embeddings`, TEI's `/embed`, and `/v1/models`. */
@@ -34,21 +37,38 @@ export function registerEmbeddingRoutes(app: FastifyInstance, deps: RouteDeps): 
     if (body.dimensions !== undefined && body.dimensions !== pipeline.dimensions) {
       throw new EmbedlineError('EMBEDLINE_BAD_INPUT', `${deps.modelName} produces ${pipeline.dimensions}-dimensional vectors and was not trained for truncation; omit "dimensions" or set it to ${pipeline.dimensions}.`);
     }
-    const result = await inCallerTrace(request.headers, () => pipeline.embed(texts, { priority: priorityFrom(body, request.headers['x-priority']), signal: abortOnDisconnect(request, reply), requestId: request.id }));
+    const options = { priority: priorityFrom(body, request.headers['x-priority']), precision: precisionFrom(body, request.headers), signal: abortOnDisconnect(request, reply), requestId: request.id };
+    const result = await inCallerTrace(request.headers, () => pipeline.embed(texts, options));
+    reportPrecision(reply, result.precision);
+    const precision = result.precision.name;
     return {
       object: 'list',
-      data: result.vectors.map((vector, index) => ({ object: 'embedding', index, embedding: format === 'base64' ? toBase64(vector.values) : toJsonValues(vector.values) })),
+      data: result.vectors.map((vector, index) => ({ object: 'embedding', index, embedding: format === 'base64' ? quantizedToBase64(vector.quantized) : quantizedToJson(vector.quantized), precision })),
       model: deps.modelName,
       usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
     };
   });
 
-  app.post('/embed', async (request: FastifyRequest<{ Body: { inputs?: unknown; priority?: unknown } }>, reply) => {
+  // TEI answers bare arrays, so the precision travels only in the response headers.
+  app.post('/embed', async (request: FastifyRequest<{ Body: { inputs?: unknown; priority?: unknown; precision?: unknown } }>, reply) => {
     const body = bodyObject(request.body);
     const texts = textsFrom(body.inputs, 'inputs', deps.limits);
     const pipeline = readyPipeline(deps);
-    const result = await inCallerTrace(request.headers, () => pipeline.embed(texts, { priority: priorityFrom(body, request.headers['x-priority']), signal: abortOnDisconnect(request, reply), requestId: request.id }));
-    return result.vectors.map((v) => toJsonValues(v.values));
+    const options = { priority: priorityFrom(body, request.headers['x-priority']), precision: precisionFrom(body, request.headers), signal: abortOnDisconnect(request, reply), requestId: request.id };
+    const result = await inCallerTrace(request.headers, () => pipeline.embed(texts, options));
+    reportPrecision(reply, result.precision);
+    return result.vectors.map((v) => quantizedToJson(v.quantized));
+  });
+
+  /** The calibration behind int16/int8/uint8 vectors, so clients can dequantize (docs/precision.md). */
+  app.get('/v1/models/:id/quantization', async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { id } = request.params;
+    if (id !== deps.modelName) throw new EmbedlineError('EMBEDLINE_MODEL_NOT_FOUND', `The model "${id}" does not exist here; this server serves "${deps.modelName}".`);
+    const calibration = await readModelCalibration(readyPipeline(deps).modelDir);
+    if (!calibration) {
+      throw new EmbedlineError('EMBEDLINE_NOT_CALIBRATED', `${deps.modelName} has no quantization calibration; run \`embedline model calibrate --texts FILE\` (≥ 10,000 real texts) where the server's model directory is.`);
+    }
+    return { object: 'quantization', ...calibration };
   });
 
   app.get('/v1/models', async () => ({

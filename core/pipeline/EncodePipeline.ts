@@ -54,6 +54,11 @@ export class EncodePipeline {
     return this.runtime.model.dimensions;
   }
 
+  /** The loaded model's directory (its calibration lives there: GET /v1/models/{id}/quantization). */
+  get modelDir(): string {
+    return this.runtime.model.dir;
+  }
+
   get queuedTexts(): number {
     return this.batcher.queuedTexts;
   }

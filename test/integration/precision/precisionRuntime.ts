@@ -19,6 +19,22 @@ export interface CalibratedStore {
 }
 
 let store: Promise<CalibratedStore> | undefined;
+let bare: Promise<string> | undefined;
+
+/** A fresh cache dir whose model directory links the real model files and has no calibration. */
+export function uncalibratedCacheDir(): Promise<string> {
+  bare ??= linkedModelDir().then(({ cacheDir }) => cacheDir);
+  return bare;
+}
+
+async function linkedModelDir(): Promise<{ cacheDir: string; dir: string }> {
+  const model = await realModel();
+  const cacheDir = await mkdtemp(join(tmpdir(), 'embedline-precision-'));
+  const dir = join(cacheDir, 'models', basename(model.dir));
+  await mkdir(dir, { recursive: true });
+  for (const entry of await readdir(model.dir)) if (entry !== 'quantization.json') await symlink(join(model.dir, entry), join(dir, entry));
+  return { cacheDir, dir };
+}
 
 /**
  * The real model's files linked into a fresh cache dir, with a calibration measured on the
@@ -28,11 +44,7 @@ let store: Promise<CalibratedStore> | undefined;
  */
 export function calibratedStore(): Promise<CalibratedStore> {
   store ??= (async () => {
-    const model = await realModel();
-    const cacheDir = await mkdtemp(join(tmpdir(), 'embedline-precision-'));
-    const dir = join(cacheDir, 'models', basename(model.dir));
-    await mkdir(dir, { recursive: true });
-    for (const entry of await readdir(model.dir)) if (entry !== 'quantization.json') await symlink(join(model.dir, entry), join(dir, entry));
+    const { cacheDir, dir } = await linkedModelDir();
     const runtime = await startRealRuntime({ workers: 1 });
     let vectors: Float32Array[];
     try {
