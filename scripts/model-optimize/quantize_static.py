@@ -6,12 +6,12 @@
 --calibration holds one tokenized text per line, {"ids": [101, ..., 102]}, tokenized by the
 production tokenizer (Embedline writes it), so calibration sees exactly what inference sees.
 
-Steps: onnxruntime's quant_pre_process (ONNX shape inference + basic graph optimization)
--> quantize_static with QuantFormat.QDQ, per_channel=True, uint8 activations (asymmetric,
+Steps: upgrade to opset 13 -> onnxruntime's quant_pre_process (ONNX shape inference + basic
+graph optimization) -> quantize_static with QuantFormat.QDQ, per_channel=True, uint8 activations (asymmetric,
 MinMax over the calibration batches), int8 weights (symmetric, one scale per output channel).
-Only MatMuls with a constant weight are quantized (MatMulConstBOnly): the two activation x
-activation MatMuls of each attention head (Q.K^T and softmax.V) stay float, as do Softmax,
-LayerNormalization and GELU, where one static range per tensor loses the most. That matches
+Only MatMuls with a constant weight are quantized: the two activation x activation MatMuls
+of each attention head (Q.K^T and softmax.V) stay float, as do Softmax, LayerNormalization
+and GELU, where one static range per tensor loses the most. That matches
 what the published dynamic-int8 model quantizes, so the comparison is about static versus
 dynamic activation ranges, not about which operators run in int8. Prints one JSON report on
 stdout.
@@ -26,8 +26,13 @@ import tempfile
 
 import numpy as np
 import onnx
+import onnxruntime as ort
+from onnx import version_converter
 from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
 from onnxruntime.quantization.shape_inference import quant_pre_process
+
+
+QDQ_OPSET = 13
 
 
 class TokenizedTexts(CalibrationDataReader):
@@ -64,11 +69,16 @@ def main() -> int:
     source = onnx.load(args.source)
     input_names = [i.name for i in source.graph.input]
     with tempfile.TemporaryDirectory() as work:
+        # Per-channel DequantizeLinear (its axis attribute) needs opset 13; the export is opset
+        # 11, and quantize_static would otherwise write a graph ONNX Runtime refuses to load.
+        upgraded = os.path.join(work, "opset13.onnx")
+        onnx.save(version_converter.convert_version(source, QDQ_OPSET), upgraded)
         prepared = os.path.join(work, "prepared.onnx")
         # The export's Shape/Gather/Concat reshape chains defeat symbolic shape inference
         # ("Incomplete symbolic shape inference"); ONNX's own inference plus the basic graph
         # optimization is all quantize_static needs here.
-        quant_pre_process(args.source, prepared, skip_symbolic_shape=True, skip_optimization=False)
+        quant_pre_process(upgraded, prepared, skip_symbolic_shape=True, skip_optimization=False)
+        activation_matmuls = activation_only_matmuls(onnx.load(prepared))
         reader = TokenizedTexts(args.calibration, args.batch, input_names)
         partial = f"{args.out}.partial"
         try:
@@ -81,15 +91,16 @@ def main() -> int:
                 activation_type=QuantType.QUInt8,
                 weight_type=QuantType.QInt8,
                 op_types_to_quantize=["MatMul"],
-                nodes_to_exclude=args.exclude_node,
+                nodes_to_exclude=[*args.exclude_node, *activation_matmuls],
                 calibrate_method=CalibrationMethod.MinMax,
-                extra_options={"MatMulConstBOnly": True, "ActivationSymmetric": False, "WeightSymmetric": True},
+                extra_options={"ActivationSymmetric": False, "WeightSymmetric": True},
             )
             os.replace(partial, args.out)
         finally:
             if os.path.exists(partial):
                 os.remove(partial)
     built = onnx.load(args.out)
+    onnx.checker.check_model(built)
     ops = collections.Counter(node.op_type for node in built.graph.node)
     report = {
         "source": args.source,
@@ -97,12 +108,37 @@ def main() -> int:
         "calibrationTexts": reader.count,
         "batch": args.batch,
         "excludedNodes": args.exclude_node,
+        "activationMatMulsKeptFloat": len(activation_matmuls),
         "nodes": len(built.graph.node),
         "ops": dict(sorted(ops.items())),
+        # What ONNX Runtime's CPU EP runs after its QDQ fusions: QLinearMatMul /
+        # MatMulIntegerToFloat mean int8 kernels, a DequantizeLinear -> MatMul pair means float.
+        "cpuKernels": cpu_kernels(args.out),
     }
     json.dump(report, sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
+
+
+def activation_only_matmuls(model: onnx.ModelProto) -> list[str]:
+    """MatMuls whose B is computed, not a weight: attention's Q.K^T and softmax.V.
+
+    The QDQ quantizer ignores the MatMulConstBOnly option (only the QOperator path reads it),
+    so they are excluded by name.
+    """
+    constants = {init.name for init in model.graph.initializer}
+    constants |= {out for node in model.graph.node if node.op_type == "Constant" for out in node.output}
+    return [node.name for node in model.graph.node if node.op_type == "MatMul" and node.input[1] not in constants]
+
+
+def cpu_kernels(path: str) -> dict:
+    with tempfile.TemporaryDirectory() as work:
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.optimized_model_filepath = os.path.join(work, "optimized.onnx")
+        ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        optimized = onnx.load(options.optimized_model_filepath)
+    return dict(sorted(collections.Counter(node.op_type for node in optimized.graph.node).items()))
 
 
 def parse_args() -> argparse.Namespace:
