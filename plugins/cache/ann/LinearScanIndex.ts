@@ -55,12 +55,21 @@ export class LinearScanIndex implements VectorIndex {
 
   search(query: Float32Array, k: number): Neighbour[] {
     assertDimensions(this, query);
+    if (k <= 0) return [];
     const d = this.dimensions;
-    const scored: Neighbour[] = this.ids.map((id, slot) => {
+    // The best k so far, best first, kept by insertion: k is small, so no sort of every score.
+    const best: Neighbour[] = [];
+    for (let slot = 0; slot < this.ids.length; slot++) {
       let dot = 0;
       for (let j = 0, o = slot * d; j < d; j++) dot += this.data[o + j]! * query[j]!;
-      return { id, score: dot };
-    });
-    return scored.sort((a, b) => b.score - a.score).slice(0, k);
+      if (best.length === k) {
+        if (dot <= best[k - 1]!.score) continue;
+        best.pop();
+      }
+      let at = best.length;
+      while (at > 0 && best[at - 1]!.score < dot) at--;
+      best.splice(at, 0, { id: this.ids[slot]!, score: dot });
+    }
+    return best;
   }
 }
