@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { configSchema } from '../../core/config/schema.js';
 import { loadConfig } from '../../core/config/loadConfig.js';
 import { PRIORITIES, type Priority } from '../../core/pipeline/types.js';
-import { startEmbedline } from '../../core/runtime.js';
+import { pluginRegistries, startEmbedline } from '../../core/runtime.js';
 import { observerModule } from '../../adapters/prometheus/observerModule.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
 import { adaptiveStatePath } from '../../plugins/predictive-batch-size/index.js';
@@ -37,6 +37,8 @@ export interface ReplayResult {
   readonly paddingShare: number;
   readonly meanBatch: number;
   readonly peakRssMiB: number;
+  /** What the learning plugins report at the end: MAPE, exploration, batches capped by memory. */
+  readonly learner: string;
   readonly byPriority: Readonly<Record<Priority, PriorityResult>>;
 }
 
@@ -53,15 +55,15 @@ function pluginsFor(policy: string): string[] {
 export async function replay(arrivals: readonly Arrival[], phases: readonly Phase[], options: ReplayOptions): Promise<ReplayResult> {
   const stateFile = `bench-replay-${process.pid}.json`;
   const base = loadConfig(process.env);
-  const learner = { latencyTargetMs: options.targetsMs, stateFile };
+  const learnerOptions = { latencyTargetMs: options.targetsMs, stateFile };
   const config = configSchema.parse({
     cacheDir: base.cacheDir,
     batching: { maxQueuedTexts: 100_000, requestTimeoutMs: 120_000 },
     plugins: pluginsFor(options.policy),
     pluginOptions: {
       ...(options.policy.includes('memory-aware') ? { 'memory-aware-batcher': { budgetBytes: options.memoryBudgetBytes } } : {}),
-      ...(options.policy.includes('predictive') ? { 'predictive-batch-size': learner } : {}),
-      ...(options.policy.includes('rl') ? { 'rl-batch-agent': learner } : {}),
+      ...(options.policy.includes('predictive') ? { 'predictive-batch-size': learnerOptions } : {}),
+      ...(options.policy.includes('rl') ? { 'rl-batch-agent': learnerOptions } : {}),
     },
   });
   let real = 0;
@@ -74,6 +76,7 @@ export async function replay(arrivals: readonly Arrival[], phases: readonly Phas
   const refused: Record<Priority, number> = { critical: 0, normal: 0, background: 0 };
   let texts = 0;
   const stops: (() => Promise<void>)[] = [];
+  let learner = '';
   const start = performance.now();
   const contention = scheduleContention(phases, stops);
   try {
@@ -95,6 +98,7 @@ export async function replay(arrivals: readonly Arrival[], phases: readonly Phas
       );
     }
     await Promise.all(pending);
+    learner = learnerSummary((await Promise.all(pluginRegistries(runtime).map((r) => r.metrics()))).join('\n'));
   } finally {
     contention.forEach(clearTimeout);
     await Promise.all(stops.map((stop) => stop()));
@@ -117,6 +121,7 @@ export async function replay(arrivals: readonly Arrival[], phases: readonly Phas
     paddingShare: padded === 0 ? 0 : 1 - real / padded,
     meanBatch: batches === 0 ? 0 : texts / batches,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    learner,
     byPriority,
   };
 }
@@ -134,4 +139,19 @@ function scheduleContention(phases: readonly Phase[], stops: (() => Promise<void
     at += phase.seconds;
   }
   return timers;
+}
+
+const LEARNER_GAUGES = [
+  ['embedline_predictive_batch_latency_mape_ratio', 'MAPE'],
+  ['embedline_predictive_batch_max_batch_size', 'size'],
+  ['embedline_rl_batch_agent_exploration_ratio', 'explored'],
+  ['embedline_rl_batch_agent_reward_vs_static_ratio', 'reward/static'],
+  ['embedline_memory_aware_batch_capped_total', 'capped'],
+] as const;
+
+function learnerSummary(exposition: string): string {
+  return LEARNER_GAUGES.flatMap(([name, label]) => {
+    const value = new RegExp(`^${name} (\\S+)$`, 'm').exec(exposition)?.[1];
+    return value === undefined ? [] : [`${label} ${Number(value).toPrecision(3)}`];
+  }).join(', ');
 }

@@ -57,14 +57,14 @@ async function main(): Promise<void> {
     return child(policy, Number(level));
   }
   console.log(`scenario ${values.scenario}, ${phases.length} phases of ${values['phase-seconds']} s, targets ${values.targets} ms (critical, normal, background)\n`);
-  console.log('| level (req/s) | policy | texts/s | useful tok/s | refused | p95 / p99 ms crit | p95 / p99 ms normal | p95 / p99 ms bg | SLO crit / normal / bg | padding | texts/batch | peak RSS MiB |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| level (req/s) | policy | texts/s | useful tok/s | refused | p95 / p99 ms crit | p95 / p99 ms normal | p95 / p99 ms bg | SLO crit / normal / bg | padding | texts/batch | peak RSS MiB | learner at end |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const level of values.levels.split(',').map(Number)) {
     for (const policy of values.policies.split(',')) {
       const r = await runChild(policy, level);
       const p = r.byPriority;
       console.log(
-        `| ${level} | ${policy} | ${f(r.textsPerSec, 1)} | ${f(r.usefulTokensPerSec)} | ${r.refused} | ${f(p.critical.p95Ms)} / ${f(p.critical.p99Ms)} | ${f(p.normal.p95Ms)} / ${f(p.normal.p99Ms)} | ${f(p.background.p95Ms)} / ${f(p.background.p99Ms)} | ${f(p.critical.slo * 100)}% / ${f(p.normal.slo * 100)}% / ${f(p.background.slo * 100)}% | ${f(r.paddingShare * 100, 1)}% | ${f(r.meanBatch, 1)} | ${f(r.peakRssMiB)} |`,
+        `| ${level} | ${policy} | ${f(r.textsPerSec, 1)} | ${f(r.usefulTokensPerSec)} | ${r.refused} | ${f(p.critical.p95Ms)} / ${f(p.critical.p99Ms)} | ${f(p.normal.p95Ms)} / ${f(p.normal.p99Ms)} | ${f(p.background.p95Ms)} / ${f(p.background.p99Ms)} | ${f(p.critical.slo * 100)}% / ${f(p.normal.slo * 100)}% / ${f(p.background.slo * 100)}% | ${f(r.paddingShare * 100, 1)}% | ${f(r.meanBatch, 1)} | ${f(r.peakRssMiB)} | ${r.learner} |`,
       );
     }
   }
