@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../../core/config/loadConfig.js';
+import { EmbedlineError } from '../../core/errors.js';
+import { PRECISION_POLICY, type PrecisionPolicy, type ResolvedPrecision } from '../../core/ports/PrecisionPolicy.js';
 import { startEmbedline } from '../../core/runtime.js';
 import { isPriority, type Priority } from '../../core/pipeline/types.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
@@ -19,6 +21,7 @@ interface EmbedOptions {
   chunk: number;
   concurrency: number;
   priority: string;
+  precision?: string;
 }
 
 /** `embedline embed <file>`: a whole file through the pipeline, in order, resumable. */
@@ -35,13 +38,17 @@ export function registerEmbedCommand(program: Command): void {
     .option('--chunk <n>', 'texts per pipeline call', integerFlag(1, 100_000), 256)
     .option('--concurrency <n>', 'pipeline calls in flight', integerFlag(1, 256), 4)
     .option('--priority <p>', 'critical | normal | background', 'background')
+    .option('--precision <name>', 'precision to embed at (fp32; with the precision plugin also float16, int16, int8, uint8, binary, ubinary); default: the priority\'s')
     .action(async (file: string, options: EmbedOptions) => {
       if (!isPriority(options.priority)) throw usage(`--priority must be critical, normal or background`);
       if (options.resume && !options.output?.endsWith('.jsonl')) throw usage('--resume needs --output <file>.jsonl');
       const rows = await readInputs(file, { format: options.format, column: options.column, idColumn: options.idColumn });
       const runtime = await startEmbedline(loadConfig(process.env), PLUGIN_CATALOGUE);
       try {
-        const { writer, todo } = await openWriter(options, rows, runtime.pipeline.dimensions);
+        // Resolved once up front: the .npy header needs the format, and a bad name fails before any work.
+        const served = servedPrecision(await runtime.container.getAsync(PRECISION_POLICY), options);
+        process.stderr.write(`precision ${served.name} (model ${served.variant}, ${served.format} vectors)\n`);
+        const { writer, todo } = await openWriter(options, rows, runtime.pipeline.dimensions, served);
         await embedRows(todo, writer, runtime.pipeline, options, rows.length - todo.length, rows.length);
         await writer.close();
       } finally {
@@ -54,18 +61,28 @@ function usage(message: string): UsageError {
   return new UsageError(message);
 }
 
-async function openWriter(options: EmbedOptions, rows: readonly InputRow[], dim: number): Promise<{ writer: EmbeddingWriter; todo: InputRow[] }> {
-  if (options.output?.endsWith('.npy')) return { writer: await NpyWriter.open(options.output, rows.length, dim), todo: [...rows] };
-  if (options.output) {
-    const { writer, done } = await JsonlWriter.open(options.output, options.resume ?? false);
-    return { writer, todo: rows.filter((r) => !done.has(r.id)) };
+/** The precision the run is served at; an unknown name is a usage error naming the valid ones. */
+function servedPrecision(policy: PrecisionPolicy, options: EmbedOptions): ResolvedPrecision {
+  try {
+    return policy.resolve(options.precision, options.priority as Priority);
+  } catch (error) {
+    if (error instanceof EmbedlineError && error.code === 'EMBEDLINE_UNKNOWN_PRECISION') throw usage(`--precision: ${error.message}`);
+    throw error;
   }
-  return { writer: stdoutWriter(), todo: [...rows] };
 }
 
-function stdoutWriter(): EmbeddingWriter {
+async function openWriter(options: EmbedOptions, rows: readonly InputRow[], dim: number, served: ResolvedPrecision): Promise<{ writer: EmbeddingWriter; todo: InputRow[] }> {
+  if (options.output?.endsWith('.npy')) return { writer: await NpyWriter.open(options.output, rows.length, dim, served.format), todo: [...rows] };
+  if (options.output) {
+    const { writer, done } = await JsonlWriter.open(options.output, options.resume ?? false, served.name);
+    return { writer, todo: rows.filter((r) => !done.has(r.id)) };
+  }
+  return { writer: stdoutWriter(served.name), todo: [...rows] };
+}
+
+function stdoutWriter(precision: string): EmbeddingWriter {
   return {
-    write: async (id, vector) => void process.stdout.write(embeddingLine(id, vector)),
+    write: async (id, vector) => void process.stdout.write(embeddingLine(id, vector, precision)),
     close: async () => {},
   };
 }
@@ -82,8 +99,8 @@ async function embedRows(rows: readonly InputRow[], writer: EmbeddingWriter, pip
   const started = Date.now();
   bar.start(total, alreadyDone, { rate: '0' });
   let written = 0;
-  const chunks = embedChunks(pipeline, rows.map((r) => r.text), { chunk: options.chunk, concurrency: options.concurrency, priority: options.priority as Priority });
-  for await (const { start, vectors } of chunks) {
+  const chunks = embedChunks(pipeline, rows.map((r) => r.text), { chunk: options.chunk, concurrency: options.concurrency, priority: options.priority as Priority, precision: options.precision });
+  for await (const { start, quantized: vectors } of chunks) {
     for (let i = 0; i < vectors.length; i++) await writer.write(rows[start + i]!.id, vectors[i]!);
     written += vectors.length;
     bar.update(alreadyDone + written, { rate: ((written * 1000) / Math.max(1, Date.now() - started)).toFixed(1) });

@@ -1,4 +1,6 @@
 import type { EmbedOptions, EmbedResult } from '../../../core/pipeline/types.js';
+import type { ResolvedPrecision } from '../../../core/ports/PrecisionPolicy.js';
+import type { QuantizedVector } from '../../../core/precision/quantize.js';
 
 /** The part of the pipeline a file-sized job needs. */
 export interface ChunkEmbedder {
@@ -11,12 +13,18 @@ export interface ChunkOptions {
   /** Pipeline calls in flight: enough to keep every worker busy, few enough that none times out queued. */
   readonly concurrency: number;
   readonly priority: NonNullable<EmbedOptions['priority']>;
+  /** The precision every chunk asks for; the priority's (or core's fp32) when undefined. */
+  readonly precision?: string | undefined;
 }
 
 export interface EmbeddedChunk {
   /** Index of the chunk's first text in the input. */
   readonly start: number;
+  /** The model's fp32 output of the served variant. */
   readonly vectors: Float32Array[];
+  /** The same vectors in the served precision's format. */
+  readonly quantized: QuantizedVector[];
+  readonly precision: ResolvedPrecision;
 }
 
 /**
@@ -33,7 +41,7 @@ export async function* embedChunks(pipeline: ChunkEmbedder, texts: readonly stri
   const launch = (): void => {
     const start = next;
     next = Math.min(texts.length, next + options.chunk);
-    const result = pipeline.embed(texts.slice(start, next), { priority: options.priority });
+    const result = pipeline.embed(texts.slice(start, next), { priority: options.priority, precision: options.precision });
     // Awaited below in order; this only keeps a chunk that fails after an earlier one from being reported as unhandled.
     result.catch(() => {});
     inFlight.push({ start, result });
@@ -41,8 +49,8 @@ export async function* embedChunks(pipeline: ChunkEmbedder, texts: readonly stri
   while (next < texts.length && inFlight.length < options.concurrency) launch();
   while (inFlight.length > 0) {
     const { start, result } = inFlight.shift()!;
-    const { vectors } = await result;
+    const { vectors, precision } = await result;
     if (next < texts.length) launch();
-    yield { start, vectors: vectors.map((v) => v.values) };
+    yield { start, vectors: vectors.map((v) => v.values), quantized: vectors.map((v) => v.quantized), precision };
   }
 }

@@ -26,7 +26,7 @@ describe('embedChunks', () => {
     expect(pipeline.calls.map((c) => c.texts)).to.deep.equal([['0', '1', '2'], ['3', '4', '5']]);
     pipeline.calls[1]!.settle();
     pipeline.calls[0]!.settle();
-    expect((await first).value).to.deep.equal({ start: 0, vectors: [0, 1, 2].map((n) => Float32Array.of(n)) });
+    expect((await first).value).to.deep.include({ start: 0, vectors: [0, 1, 2].map((n) => Float32Array.of(n)) });
     expect(pipeline.calls).to.have.length(3);
 
     const rest: number[] = [];
