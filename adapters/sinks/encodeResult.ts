@@ -1,7 +1,32 @@
+import type { VectorFormat } from '../../core/precision/formats.js';
+import type { QuantizedVector } from '../../core/precision/quantize.js';
 import type { EmbeddingResult, ResultFormat } from '../../core/ports/ResultSink.js';
-import { jsonlDocument, npyFile, toBase64, toJsonValues, vectorFormat } from '../encoding/index.js';
+import { jsonlDocument, npyFile, quantizedToBase64, quantizedToJson, vectorFormat } from '../encoding/index.js';
 
-const FLOAT32 = vectorFormat('float32');
+/** The result message's `encoding` per format: base64 of the little-endian elements (docs/precision.md). */
+export const MESSAGE_ENCODINGS: Readonly<Record<VectorFormat, string>> = {
+  float32: 'base64-f32le',
+  float16: 'base64-f16le',
+  int16: 'base64-i16le',
+  int8: 'base64-i8',
+  uint8: 'base64-u8',
+  binary: 'base64-i8-packedbits',
+  ubinary: 'base64-u8-packedbits',
+};
+
+/** The result's vectors as served: the quantized ones when the pipeline gave them, else float32. */
+function servedVectors(result: EmbeddingResult): readonly QuantizedVector[] {
+  return result.quantized ?? result.vectors.map((data) => ({ format: 'float32' as const, dimensions: data.length, data }));
+}
+
+function formatOf(result: EmbeddingResult): VectorFormat {
+  return result.precision?.format ?? 'float32';
+}
+
+/** `precision` on each row/message when the result says what was served. */
+function precisionField(result: EmbeddingResult): { precision?: string } {
+  return result.precision ? { precision: result.precision.name } : {};
+}
 
 /** An encoded result, ready to become a file or an object. */
 export interface EncodedResult {
@@ -11,9 +36,10 @@ export interface EncodedResult {
 }
 
 /**
- * `jsonl`: one line per text, `{"id","index","model","embedding":[…],"metadata"?}` (metadata on
- * every line, so each line stands alone). `npy`: a (texts, dimensions) little-endian float32
- * array, which has no room for metadata.
+ * `jsonl`: one line per text, `{"id","index","model","embedding":[…],"precision"?,"metadata"?}`
+ * (integers for the integer formats; metadata on every line, so each line stands alone). `npy`:
+ * a (texts, elements) little-endian array in the served format's dtype (float32 `<f4`, int8
+ * `|i1`, …; packed bits have ceil(dimensions / 8) columns), which has no room for metadata.
  *
  * @example
  * const { body, extension } = encodeResult(result, 'npy'); // extension === 'npy'
@@ -23,17 +49,19 @@ export function encodeResult(result: EmbeddingResult, format: ResultFormat): Enc
 }
 
 function encodeJsonl(result: EmbeddingResult): EncodedResult {
-  const rows = result.vectors.map((vector, index) => ({ id: result.id, index, model: result.model, embedding: toJsonValues(vector), ...(result.metadata ? { metadata: result.metadata } : {}) }));
+  const rows = servedVectors(result).map((vector, index) => ({ id: result.id, index, model: result.model, embedding: quantizedToJson(vector), ...precisionField(result), ...(result.metadata ? { metadata: result.metadata } : {}) }));
   return { body: Buffer.from(jsonlDocument(rows), 'utf8'), contentType: 'application/x-ndjson', extension: 'jsonl' };
 }
 
 function encodeNpy(result: EmbeddingResult): EncodedResult {
-  return { body: npyFile(FLOAT32, result.vectors), contentType: 'application/octet-stream', extension: 'npy' };
+  return { body: npyFile(vectorFormat(formatOf(result)), servedVectors(result).map((v) => v.data)), contentType: 'application/octet-stream', extension: 'npy' };
 }
 
 /**
- * The sqs sink's message body: vectors as base64 little-endian float32 (2 KiB per 384-d vector
- * instead of ~8 KiB of JSON numbers), so results of ~100 texts fit in one SQS message.
+ * The sqs sink's message body: vectors as base64 of their little-endian elements (2 KiB per
+ * 384-d float32 vector instead of ~8 KiB of JSON numbers, 384 bytes as int8), so results of
+ * ~100 texts fit in one SQS message. `encoding` names the element layout (MESSAGE_ENCODINGS);
+ * `dimensions` stays the model's, also for packed bits.
  */
 export function encodeResultMessage(result: EmbeddingResult): string {
   return JSON.stringify({
@@ -42,8 +70,9 @@ export function encodeResultMessage(result: EmbeddingResult): string {
     model: result.model,
     dimensions: result.vectors[0]?.length ?? 0,
     promptTokens: result.promptTokens,
-    encoding: 'base64-f32le',
-    embeddings: result.vectors.map((vector) => toBase64(vector)),
+    encoding: MESSAGE_ENCODINGS[formatOf(result)],
+    ...precisionField(result),
+    embeddings: servedVectors(result).map(quantizedToBase64),
     ...(result.metadata ? { metadata: result.metadata } : {}),
   });
 }

@@ -34,7 +34,7 @@ export interface MessageProcessorDeps {
 }
 
 /** Pipeline errors that another delivery cannot fix. */
-const PERMANENT_EMBED_CODES = new Set(['EMBEDLINE_BAD_INPUT', 'EMBEDLINE_INPUT_TOO_LARGE']);
+const PERMANENT_EMBED_CODES = new Set(['EMBEDLINE_BAD_INPUT', 'EMBEDLINE_INPUT_TOO_LARGE', 'EMBEDLINE_UNKNOWN_PRECISION']);
 
 /**
  * What happens to one queued message, shared by the ECS worker and the Lambda handler: parse it
@@ -61,7 +61,7 @@ export class MessageProcessor {
   async embedAndStore(queued: QueuedMessage, message: EmbedMessage, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ProcessOutcome> {
     let embedded: EmbedResult;
     try {
-      embedded = await inCallerTrace(queued.trace, () => this.deps.pipeline.embed(message.texts, { priority: message.priority, requestId: message.id, timeoutMs: options.timeoutMs, signal: options.signal }));
+      embedded = await inCallerTrace(queued.trace, () => this.deps.pipeline.embed(message.texts, { priority: message.priority, precision: message.precision, requestId: message.id, timeoutMs: options.timeoutMs, signal: options.signal }));
     } catch (error) {
       const cause = toEmbedlineError(error);
       return this.failed(queued, 'embed_failed', cause, message.id, !PERMANENT_EMBED_CODES.has(cause.code));
@@ -71,6 +71,8 @@ export class MessageProcessor {
       messageId: queued.messageId,
       model: this.deps.limits.model,
       vectors: embedded.vectors.map((v) => v.values),
+      quantized: embedded.vectors.map((v) => v.quantized),
+      precision: embedded.precision,
       promptTokens: embedded.promptTokens,
       metadata: message.metadata,
       replyTo: message.replyTo,

@@ -1,5 +1,7 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { ErrorCode } from '../errors.js';
+import type { QuantizedVector } from '../precision/quantize.js';
+import type { ResolvedPrecision } from './PrecisionPolicy.js';
 
 /** How vectors are laid out in an object sink: one JSON line per text, or a NumPy (n, dim) float32 array. */
 export type ResultFormat = 'jsonl' | 'npy';
@@ -12,6 +14,12 @@ export interface EmbeddingResult {
   readonly messageId: string;
   readonly model: string;
   readonly vectors: readonly Float32Array[];
+  /**
+   * The vectors in the served precision's format, with that precision; sinks write these when
+   * given (absent: `vectors` as float32).
+   */
+  readonly quantized?: readonly QuantizedVector[] | undefined;
+  readonly precision?: ResolvedPrecision | undefined;
   readonly promptTokens: number;
   /** The producer's metadata, stored with the result where the format allows. */
   readonly metadata?: Readonly<Record<string, unknown>> | undefined;

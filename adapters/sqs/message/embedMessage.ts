@@ -22,6 +22,8 @@ export const embedMessageV1 = z.strictObject({
   texts: z.array(z.string()).optional(),
   text: z.string().optional(),
   priority: z.enum(PRIORITIES).optional(),
+  /** The precision to embed at (docs/precision.md); the consumer's policy names the valid ones. */
+  precision: z.string().min(1).max(64).optional(),
   model: z.string().min(1).optional(),
   sink: z
     .strictObject({
@@ -40,6 +42,8 @@ export interface EmbedMessage {
   readonly id: string;
   readonly texts: readonly string[];
   readonly priority: Priority;
+  /** As the producer named it; undefined lets the consumer's policy decide by priority. */
+  readonly precision?: string | undefined;
   readonly model?: string | undefined;
   readonly replyTo?: string | undefined;
   readonly format?: ResultFormat | undefined;

@@ -33,6 +33,7 @@ export function parseEmbedMessage(input: MessageInput, limits: MessageLimits): E
     id: message.id,
     texts,
     priority: message.priority ?? priorityFromAttribute(input.priorityAttribute) ?? limits.defaultPriority,
+    precision: message.precision,
     model: message.model,
     replyTo: message.sink?.replyTo,
     format: message.sink?.format,
