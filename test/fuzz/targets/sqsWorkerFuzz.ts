@@ -8,11 +8,14 @@ import { cosine } from '../../../core/vectorMath.js';
 import { localSqs, queueDepth, queueUrl, receiveUpTo } from '../../integration/sqs/helpers/localQueue.js';
 import { readFailures, readResult, resultIds, type FailureLine } from '../../integration/sqs/helpers/results.js';
 import { spawnWorker, type WorkerProcess } from '../../integration/sqs/helpers/workerProcess.js';
-import { startElasticMq, type ElasticMq } from '../../support/elasticmq.js';
+import type { ElasticMq } from '../../support/elasticmq.js';
+import { sharedElasticMq } from '../../support/sharedElasticMq.js';
 import { sqsCase, type SqsCase } from '../arbitraries/sqs.js';
 import { Tally, type FuzzReport, type Judged } from '../runCases.js';
 import { SQS_FUZZ_LIMITS } from './lambdaFuzz.js';
 
+/** On the ElasticMQ the test run shares; no other file may use this name. */
+const QUEUE = 'fuzz-worker';
 /** Receives before ElasticMQ moves a message to the DLQ: each poison message is failed this often first. */
 const MAX_RECEIVE_COUNT = 2;
 /** SendMessageBatch refuses batches over 256 KiB; stay well under it. */
@@ -47,12 +50,12 @@ interface Settled {
 export async function fuzzSqsWorker(options: { count: number; seed: number; round: number; checkEvery: number; reference: EmbedlineRuntime }): Promise<FuzzReport & { workerExit: number | string }> {
   const tally = new Tally('sqs-worker');
   const dir = await mkdtemp(join(tmpdir(), 'embedline-fuzz-worker-'));
-  const mq: ElasticMq = await startElasticMq({ queues: ['fuzz'], maxReceiveCount: MAX_RECEIVE_COUNT, visibilityTimeoutSec: 10 });
+  const mq: ElasticMq = await sharedElasticMq({ queues: [QUEUE], maxReceiveCount: MAX_RECEIVE_COUNT, visibilityTimeoutSec: 10 });
   const sqs = localSqs(mq);
   let worker: WorkerProcess | undefined;
   let workerExit: number | string = 'not started';
   try {
-    const url = await queueUrl(sqs, 'fuzz');
+    const url = await queueUrl(sqs, QUEUE);
     worker = spawnWorker(url, mq.endpoint, {
       EMBEDLINE_SINK: 'file',
       EMBEDLINE_RESULTS_DIR: dir,

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { runCli, type CliResult } from '../../support/cli.js';
-import { startElasticMq, type ElasticMq } from '../../support/elasticmq.js';
+import type { ElasticMq } from '../../support/elasticmq.js';
+import { sharedElasticMq } from '../../support/sharedElasticMq.js';
 import { localSqs, queueDepth, queueUrl, sendAll, waitFor } from '../sqs/helpers/localQueue.js';
 import { resultIds } from '../sqs/helpers/results.js';
 import { spawnWorker } from '../sqs/helpers/workerProcess.js';
@@ -59,7 +60,7 @@ describe('logs never hold request texts or the API key', function () {
     let sqs: SQSClient;
     let dir: string;
     before(async () => {
-      [mq, dir] = await Promise.all([startElasticMq({ queues: ['secure'], maxReceiveCount: 1, visibilityTimeoutSec: 5 }), mkdtemp(join(tmpdir(), 'embedline-security-'))]);
+      [mq, dir] = await Promise.all([sharedElasticMq({ queues: ['security-logs'], maxReceiveCount: 1, visibilityTimeoutSec: 5 }), mkdtemp(join(tmpdir(), 'embedline-security-'))]);
       sqs = localSqs(mq);
     });
     after(async () => {
@@ -68,7 +69,7 @@ describe('logs never hold request texts or the API key', function () {
     });
 
     it('failed and embedded messages leave no marker in the log or in failures.jsonl', async () => {
-      const url = await queueUrl(sqs, 'secure');
+      const url = await queueUrl(sqs, 'security-logs');
       const bodies = [
         JSON.stringify({ v: 1, id: 'good', texts: [`${MARKER_TEXT} is a sentence.`] }),
         `{"v":1,"id":"not-json","texts":["${MARKER_TEXT}"]`,
