@@ -29,7 +29,8 @@ export interface StaticInt8Options {
  * Builds the int8-static variant from the model's own `onnx/model.onnx`: the calibration texts
  * are tokenized here by the production tokenizer (same truncation), written as JSONL token ids,
  * and scripts/model-optimize/quantize_static.py quantizes with onnxruntime's quantize_static
- * (QDQ, per-channel int8 weights, uint8 activations calibrated by MinMax). A ModelSource, so
+ * (QDQ, per-channel int8 weights, uint8 activations calibrated by MinMax; attention's
+ * activation MatMuls and the feed-forward output MatMuls stay float). A ModelSource, so
  * `ModelStore.pull` records the file in manifest.json with its sha256 and the calibration
  * texts' digest.
  *
