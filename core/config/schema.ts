@@ -31,9 +31,9 @@ export const configSchema = z.strictObject({
         /** Pull the model on start when it is missing (the first `npm start` on a fresh machine). */
         autoPull: z.boolean().default(true),
         /**
-         * Recompute every model file's sha256 against manifest.json on start (about 0.3 s for
-         * the fp32 and int8 files here), so a corrupted file fails with EMBEDLINE_MODEL_INTEGRITY
-         * instead of serving garbage vectors.
+         * Recompute the sha256 of each model file a process loads against manifest.json (on start,
+         * and when a device first loads another variant; about 0.2 s for the fp32 graph here), so
+         * a corrupted file fails with EMBEDLINE_MODEL_INTEGRITY instead of serving garbage vectors.
          */
         verifyOnStart: z.boolean().default(true),
       })

@@ -1,8 +1,10 @@
+import { basename } from 'node:path';
 import type { ResolutionContext } from 'inversify';
 import { EMBEDLINE_CONFIG } from '../config/tokens.js';
 import { EmbedlineError } from '../errors.js';
 import type { ModelInfo } from '../model/modelInfo.js';
-import { requireVariantFile } from '../model/variants.js';
+import { requireIntactModelFiles } from '../model/modelIntegrity.js';
+import { requireVariantFile, VARIANT_FILES } from '../model/variants.js';
 import type { DeviceRun, InferenceDevice, InferenceDeviceFactory, InferenceDeviceSpec } from '../ports/InferenceDevice.js';
 import { MODEL_RUNTIME } from '../ports/ModelRuntime.js';
 import { TENSOR_ALLOCATOR, type TensorAllocator } from '../ports/TensorAllocator.js';
@@ -29,11 +31,14 @@ export class WorkerPoolDevice implements InferenceDevice {
     private readonly model: ModelInfo,
     private readonly baseTuning: SessionTuning,
     private readonly allocator: TensorAllocator,
+    /** Check the variant's graph against manifest.json before loading it (`model.verifyOnStart`). */
+    private readonly verifyIntegrity = false,
   ) {}
 
   async start(): Promise<void> {
     await this.stop();
     const modelPath = await requireVariantFile(this.model.dir, this.spec.variant);
+    if (this.verifyIntegrity) await requireIntactModelFiles(basename(this.model.dir), this.model.dir, [VARIANT_FILES[this.spec.variant]]);
     this.pool = await WorkerPool.start(this.spec.workers, { modelPath, tuning: tuningForDevice(this.baseTuning, this.spec), dimensions: this.model.dimensions });
   }
 
@@ -61,5 +66,5 @@ export class WorkerPoolDevice implements InferenceDevice {
 export async function workerPoolDeviceFactory(context: ResolutionContext): Promise<InferenceDeviceFactory> {
   const [config, runtime, allocator] = await Promise.all([context.getAsync(EMBEDLINE_CONFIG), context.getAsync(MODEL_RUNTIME), context.getAsync(TENSOR_ALLOCATOR)]);
   const tuning = sessionTuningFrom(config);
-  return (spec) => new WorkerPoolDevice(spec, runtime.model, tuning, allocator);
+  return (spec) => new WorkerPoolDevice(spec, runtime.model, tuning, allocator, config.model.verifyOnStart);
 }

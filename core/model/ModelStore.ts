@@ -102,21 +102,6 @@ export class ModelStore {
     return problems;
   }
 
-  /**
-   * Fails with EMBEDLINE_MODEL_INTEGRITY when any recorded file is missing or no longer matches
-   * its sha256, naming each file and the fix; a model that fails here must not be loaded.
-   */
-  async requireIntact(name: string): Promise<void> {
-    const problems = await this.verify(name);
-    if (problems.length === 0) return;
-    const described = problems.map((p) => `${p.file} ${p.actual === null ? 'is missing' : `has sha256 ${p.actual.slice(0, 12)}…, expected ${p.expected.slice(0, 12)}…`}`);
-    throw new EmbedlineError(
-      'EMBEDLINE_MODEL_INTEGRITY',
-      `Model ${name} in ${this.dirOf(name)} does not match manifest.json: ${described.join('; ')}. Run \`embedline model pull ${name} --force\` to fetch it again.`,
-      { name, dir: this.dirOf(name), files: problems },
-    );
-  }
-
   async list(): Promise<{ name: string; complete: boolean }[]> {
     const names = await readdir(this.root).catch(() => [] as string[]);
     return Promise.all(names.map(async (name) => ({ name, complete: await this.isComplete(name).catch(() => false) })));

@@ -4,27 +4,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema } from '../../../core/config/schema.js';
 import { EmbedlineError } from '../../../core/errors.js';
+import { PlainAllocator } from '../../../core/encoder/packBatch.js';
+import { DEFAULT_SESSION_TUNING } from '../../../core/encoder/sessionTuning.js';
+import { WorkerPoolDevice } from '../../../core/encoder/WorkerPoolDevice.js';
 import { openModelRuntime } from '../../../core/model/openModelRuntime.js';
 import { testCacheDir } from '../../support/runtime.js';
 
 const MODEL = 'all-MiniLM-L6-v2';
 const CORRUPTED = 'onnx/model.onnx';
+const CORRUPTED_INT8 = 'onnx/model_quantized.onnx';
 
 /**
  * A cache dir whose model directory links every file of the pulled model except the fp32 graph,
  * which is a copy with one byte flipped deep inside the weights: the file still parses as ONNX
  * and would load, which is exactly the case a size or header check misses.
  */
-async function cacheWithCorruptedModel(): Promise<string> {
+async function cacheWithCorruptedModel(corrupted: string): Promise<string> {
   const cacheDir = await mkdtemp(join(tmpdir(), 'embedline-integrity-'));
   const source = join(testCacheDir(), 'models', MODEL);
   const target = join(cacheDir, 'models', MODEL);
   await cp(source, target, { recursive: true, filter: (path) => !path.endsWith('.onnx') });
   for (const file of await readdir(join(source, 'onnx'))) {
-    if (`onnx/${file}` !== CORRUPTED) await symlink(join(source, 'onnx', file), join(target, 'onnx', file));
+    if (`onnx/${file}` !== corrupted) await symlink(join(source, 'onnx', file), join(target, 'onnx', file));
   }
-  await cp(join(source, CORRUPTED), join(target, CORRUPTED));
-  const handle = await open(join(target, CORRUPTED), 'r+');
+  await cp(join(source, corrupted), join(target, corrupted));
+  const handle = await open(join(target, corrupted), 'r+');
   try {
     const { size } = await handle.stat();
     const at = Math.floor(size * 0.6);
@@ -42,7 +46,7 @@ describe('model integrity on start', function () {
   this.timeout(60_000);
   let cacheDir: string;
   before(async () => {
-    cacheDir = await cacheWithCorruptedModel();
+    cacheDir = await cacheWithCorruptedModel(CORRUPTED);
   });
   after(async () => {
     await rm(cacheDir, { recursive: true, force: true });
@@ -66,6 +70,22 @@ describe('model integrity on start', function () {
     const config = configSchema.parse({ cacheDir, model: { autoPull: false, verifyOnStart: false } });
     const runtime = await openModelRuntime(config);
     expect(runtime.model.dimensions).to.equal(384);
+  });
+
+  it('checks another variant\'s graph when a device loads it: a corrupted int8 file fails that device, not the runtime', async () => {
+    const int8CacheDir = await cacheWithCorruptedModel(CORRUPTED_INT8);
+    try {
+      const config = configSchema.parse({ cacheDir: int8CacheDir, model: { autoPull: false } });
+      const runtime = await openModelRuntime(config);
+      const spec = { id: 'cpu-int8', provider: 'cpu', workers: 1, intraOpThreads: 1, variant: 'int8' } as const;
+      const device = new WorkerPoolDevice(spec, runtime.model, DEFAULT_SESSION_TUNING, new PlainAllocator(), true);
+      const error = (await device.start().then(() => expect.fail('a corrupted int8 graph must not load'), (e: unknown) => e)) as EmbedlineError;
+      expect(error.code).to.equal('EMBEDLINE_MODEL_INTEGRITY');
+      expect((error.context['files'] as { file: string }[]).map((f) => f.file)).to.deep.equal([CORRUPTED_INT8]);
+      await device.stop();
+    } finally {
+      await rm(int8CacheDir, { recursive: true, force: true });
+    }
   });
 
   it('opens the intact model with the check on', async () => {
