@@ -168,7 +168,9 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
   private keysOf(ctx: EmbedContext): RequestKeys {
     let keys = ctx.attributes.get(CACHE_SOURCE) as RequestKeys | undefined;
     if (!keys) {
-      const prefix = scopePrefix({ model: this.opts.model, variant: ctx.variant, precision: ctx.precision ?? 'default', truncation: this.opts.truncation });
+      // The resolved format, so "fp32", "float32" and no choice at all share entries.
+      const precision = ctx.served?.format ?? ctx.precision ?? 'default';
+      const prefix = scopePrefix({ model: this.opts.model, variant: ctx.variant, precision, truncation: this.opts.truncation });
       keys = { prefix, text: new Map(), tokens: new Map(), sharedFailed: false };
       ctx.attributes.set(CACHE_SOURCE, keys);
     }

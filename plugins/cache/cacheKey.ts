@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 export interface KeyScope {
   readonly model: string;
   readonly variant: string;
-  /** The precision / format the caller asked for, as given; 'default' when it named none. */
+  /** The vector format the request is served in (the precision policy's resolution). */
   readonly precision: string;
   /** Truncation in word pieces (the tokenizer's limit). */
   readonly truncation: number;

@@ -172,4 +172,23 @@ describe('cache stage', () => {
     const values = (await metrics.registry.getSingleMetric('embedline_cache_hits_total')!.get()).values;
     expect(values.map((v) => [v.labels.key, v.value])).to.deep.include.members([['tokens', 1], ['text', 1]]);
   });
+
+  it('keys by the format the precision policy resolved, so two names for one format share an entry', async () => {
+    const { stage } = newStage();
+    const served = (name: string, format: 'float32' | 'int8') => ({ name, variant: 'fp32' as const, format });
+    const withFormat = (name: string, format: 'float32' | 'int8'): EmbedContext =>
+      new EmbedContext(`r${nextId++}`, ['hello'], 'normal', 'fp32', 0, Number.MAX_SAFE_INTEGER, new AbortController().signal, name, served(name, format));
+    const first = withFormat('fp32', 'float32');
+    await stage.beforeTokenize(first);
+    compute(first, vectorOf);
+    stage.afterInference(first);
+
+    const sameFormat = withFormat('float32', 'float32');
+    const otherFormat = withFormat('int8', 'int8');
+    await stage.beforeTokenize(sameFormat);
+    await stage.beforeTokenize(otherFormat);
+
+    expect(sameFormat.sourceOf(0)).to.equal(CACHE_SOURCE);
+    expect(otherFormat.pending()).to.deep.equal([0]);
+  });
 });
