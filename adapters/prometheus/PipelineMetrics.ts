@@ -31,6 +31,8 @@ export class PipelineMetrics implements PipelineObserver {
   private readonly batchInfer = new Histogram<'device'>({ name: 'embedline_batch_inference_seconds', help: 'ONNX Runtime time per batch.', labelNames: ['device'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   private readonly queueWait = new Histogram({ name: 'embedline_batch_queue_wait_seconds', help: 'Mean time texts of a batch waited in the queue.', buckets: LATENCY_BUCKETS, registers: [this.registry] });
   private readonly batchErrors = new Counter({ name: 'embedline_batch_errors_total', help: 'Inference batches that failed.', registers: [this.registry] });
+  private readonly precisionRequests = new Counter<'precision' | 'outcome'>({ name: 'embedline_precision_requests_total', help: 'Embed requests by served precision (unresolved: failed before one was chosen, e.g. an unknown name) and outcome.', labelNames: ['precision', 'outcome'], registers: [this.registry] });
+  private readonly precisionVectors = new Counter<'precision'>({ name: 'embedline_precision_vectors_total', help: 'Vectors returned by served precision.', labelNames: ['precision'], registers: [this.registry] });
   private readonly queueDepth = new Gauge({ name: 'embedline_queue_depth', help: 'Texts waiting to be batched.', registers: [this.registry] });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -46,8 +48,12 @@ export class PipelineMetrics implements PipelineObserver {
     const outcome = event.error ? event.error.code : 'ok';
     this.requests.inc({ priority: event.priority, outcome });
     this.latency.observe({ priority: event.priority }, event.latencyMs / 1000);
+    // Names come from the precision policy's configured table, so the label set stays bounded.
+    const precision = event.precision ?? 'unresolved';
+    this.precisionRequests.inc({ precision, outcome });
     if (event.error) this.errors.inc({ code: event.error.code });
     else {
+      this.precisionVectors.inc({ precision }, event.texts);
       this.texts.inc(event.texts);
       this.tokens.inc(event.promptTokens);
     }
