@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { PLUGIN_CATALOGUE } from '../../../plugins/index.js';
 import { startTestRuntime } from '../../support/runtime.js';
 import { startCachedRuntime, type CachedRuntime } from './cacheSupport.js';
 
@@ -76,5 +77,22 @@ describe('cache plugin on the real model', () => {
     expect(await cached.metric('embedline_cache_misses_total', { priority: 'background' })).to.equal(1);
     expect(await cached.metric('embedline_cache_entries')).to.be.greaterThan(0);
     expect(await cached.metric('embedline_cache_bytes')).to.be.greaterThan(384 * 4);
+  });
+
+  // The precision plugin needs the model's calibration file, which a fresh machine does not have.
+  it('works alongside the memory-pool and slo-tracker plugins', async () => {
+    const others = ['memory-pool', 'slo-tracker'].filter((name) => name in PLUGIN_CATALOGUE);
+    const runtime = await startTestRuntime({ plugins: ['cache', ...others], encoder: { workers: 1 } });
+    try {
+      const text = 'Cached with the other plugins enabled.';
+      const first = await runtime.pipeline.embed([text], { priority: 'critical' });
+      const second = await runtime.pipeline.embed([text], { priority: 'critical' });
+
+      expect(others).to.have.length(2);
+      expect([first.sources[0], second.sources[0]]).to.deep.equal(['computed', 'cache']);
+      expect(Array.from(second.vectors[0]!.values)).to.deep.equal(Array.from(first.vectors[0]!.values));
+    } finally {
+      await runtime.close();
+    }
   });
 });
