@@ -54,6 +54,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; p
   EMBEDLINE_SQS_MAX_TEXT_CHARS: { path: ['sqs', 'maxTextChars'], parse: int },
   EMBEDLINE_SQS_MAX_MESSAGE_BYTES: { path: ['sqs', 'maxMessageBytes'], parse: int },
   EMBEDLINE_WORKER_SHUTDOWN_GRACE_MS: { path: ['sqs', 'shutdownGraceMs'], parse: int },
+  EMBEDLINE_WORKER_MESSAGE_TIMEOUT_MS: { path: ['sqs', 'messageTimeoutMs'], parse: int },
   EMBEDLINE_WORKER_METRICS_HOST: { path: ['sqs', 'metricsHost'], parse: str },
   EMBEDLINE_WORKER_METRICS_PORT: { path: ['sqs', 'metricsPort'], parse: int },
   EMBEDLINE_SINK: { path: ['sink', 'type'], parse: str },

@@ -72,7 +72,8 @@ export const configSchema = z.strictObject({
         /**
          * Admission by expected wait: queued tokens ahead ÷ measured tokens/s. A request that would
          * wait longer than its priority's limit gets 429 with Retry-After from the same estimate.
-         * Unset: requestTimeoutMs (work that would time out in the queue is refused up front).
+         * Unset: the request's own remaining timeout (work that would time out in the queue is
+         * refused up front; a caller allowing more time than requestTimeoutMs is held to its own).
          */
         maxQueueDelayMs: z
           .strictObject({ critical: positiveInt.optional(), normal: positiveInt.optional(), background: positiveInt.optional() })
@@ -122,6 +123,12 @@ export const configSchema = z.strictObject({
         maxMessageBytes: positiveInt.max(1_048_576).default(262_144),
         defaultPriority: z.enum(['critical', 'normal', 'background']).default('normal'),
         shutdownGraceMs: positiveInt.default(30_000),
+        /**
+         * ECS worker: how long one message's texts may take in the pipeline, queueing included,
+         * before it is released for another delivery. Longer than batching.requestTimeoutMs on
+         * purpose: the worker bounds its own intake and keeps its messages invisible meanwhile.
+         */
+        messageTimeoutMs: positiveInt.default(600_000),
         metricsHost: z.string().default('127.0.0.1'),
         /** `/metrics` and `/health` of the worker; 0 picks a free port. */
         metricsPort: z.number().int().min(0).max(65535).default(9400),

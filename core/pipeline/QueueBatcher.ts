@@ -47,9 +47,9 @@ export function queueBatcherOptions(config: Readonly<EmbedlineConfig>): QueueBat
     maxPaddingRatio: config.batching.maxPaddingRatio,
     dispatchAtOnceBelow: config.batching.dispatchWhenIdle ? config.encoder.workers : 0,
     maxQueueDelayMs: {
-      critical: config.batching.maxQueueDelayMs.critical ?? config.batching.requestTimeoutMs,
-      normal: config.batching.maxQueueDelayMs.normal ?? config.batching.requestTimeoutMs,
-      background: config.batching.maxQueueDelayMs.background ?? config.batching.requestTimeoutMs,
+      critical: config.batching.maxQueueDelayMs.critical,
+      normal: config.batching.maxQueueDelayMs.normal,
+      background: config.batching.maxQueueDelayMs.background,
     },
     parallelism: config.encoder.workers,
   };
@@ -117,8 +117,8 @@ export class QueueBatcher implements Batcher {
       throw new EmbedlineError('EMBEDLINE_OVERLOADED', `The queue holds ${queued} texts and takes at most ${this.options.maxQueuedTexts}; retry shortly.`, { queued, retryAfterSeconds: 1 });
     }
     if (items.length > 0) {
-      const priority = items[0]!.priority;
-      this.admission.check(priority, this.queue.tokensAhead(priority) + this.dispatcher.inFlightTokens);
+      const { priority, deadline } = items[0]!;
+      this.admission.check(priority, this.queue.tokensAhead(priority) + this.dispatcher.inFlightTokens, deadline - Date.now());
     }
     this.queue.push(items);
     notifyObservers(this.observers, (o) => o.onQueueDepth?.(this.queue.size));

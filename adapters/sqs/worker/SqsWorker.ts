@@ -140,7 +140,10 @@ export class SqsWorker {
       if (!parsed.ok) return await this.giveBack(message, parsed.failed);
       texts = parsed.message.texts.length;
       this.gate.addTexts(texts);
-      const outcome = await processor.embedAndStore(message, parsed.message);
+      // The worker's own intake is bounded (CapacityGate) and the heartbeat keeps the message
+      // invisible, so it may wait longer than an HTTP client: refusing it at the HTTP timeout
+      // would spend one of its receives (and, under load, send valid messages to the DLQ).
+      const outcome = await processor.embedAndStore(message, parsed.message, { timeoutMs: this.deps.settings.messageTimeoutMs });
       if (outcome.status === 'failed') return await this.giveBack(message, outcome);
       await this.complete(message);
     } finally {

@@ -17,6 +17,8 @@ export interface WorkerSettings {
   readonly failureBackoffMaxSec: number;
   readonly invalidMessageVisibilitySec: number;
   readonly shutdownGraceMs: number;
+  /** The pipeline timeout for one message's texts (the heartbeat keeps it invisible meanwhile). */
+  readonly messageTimeoutMs: number;
 }
 
 /** A receive pause longer than this would keep a recovered worker idle for too long. */
@@ -52,6 +54,7 @@ export function resolveWorkerSettings(config: Readonly<EmbedlineConfig>, queueUr
       failureBackoffMaxSec: sqs.failureBackoffMaxSec,
       invalidMessageVisibilitySec: sqs.invalidMessageVisibilitySec,
       shutdownGraceMs: sqs.shutdownGraceMs,
+      messageTimeoutMs: sqs.messageTimeoutMs,
     },
   };
 }

@@ -2,17 +2,21 @@ import { EmbedlineError } from '../../errors.js';
 import type { Priority } from '../types.js';
 import type { ThroughputEstimator } from './ThroughputEstimator.js';
 
-export type QueueDelayLimits = Readonly<Record<Priority, number>>;
+/** Configured limits per priority; an unset one falls back to the request's own remaining time. */
+export type QueueDelayLimits = Readonly<Record<Priority, number | undefined>>;
 
 /**
  * Admits by expected wait: the tokens queued ahead of a new text (its priority and above, plus
  * those running) ÷ measured throughput. Work that would wait longer than its priority's
  * `maxQueueDelayMs` is refused at once with EMBEDLINE_OVERLOADED and a `retryAfterSeconds` of
- * when, at the measured rate, the queue will have shrunk enough for it. Before the first batch
- * is measured there is no estimate and only the text-count cap applies.
+ * when, at the measured rate, the queue will have shrunk enough for it. A priority without a
+ * configured limit is limited by the request's own remaining time: work that would time out in
+ * the queue is refused up front, and a caller that allows more time (an SQS worker holding its
+ * messages invisible) is not refused at the HTTP default. Before the first batch is measured
+ * there is no estimate and only the text-count cap applies.
  *
  * @example
- * admission.check('normal', queue.tokensAhead('normal') + inFlightTokens);
+ * admission.check('normal', queue.tokensAhead('normal') + inFlightTokens, item.deadline - Date.now());
  */
 export class AdmissionControl {
   constructor(
@@ -27,14 +31,16 @@ export class AdmissionControl {
   }
 
   /** The request's own tokens do not count: the limit is on time spent queued, not on its inference. */
-  check(priority: Priority, tokensAhead: number): void {
+  check(priority: Priority, tokensAhead: number, remainingMs = Number.POSITIVE_INFINITY): void {
     const waitMs = this.expectedWaitMs(tokensAhead);
-    const limitMs = this.maxQueueDelayMs[priority];
+    const configured = this.maxQueueDelayMs[priority];
+    const limitMs = Math.max(0, Math.round(configured ?? remainingMs));
     if (waitMs <= limitMs) return;
+    const limitSource = configured === undefined ? "the request's remaining timeout" : `batching.maxQueueDelayMs.${priority}`;
     const retryAfterSeconds = Math.max(1, Math.ceil((waitMs - limitMs) / 1000));
     throw new EmbedlineError(
       'EMBEDLINE_OVERLOADED',
-      `A ${priority} request would wait about ${Math.round(waitMs)} ms in the queue, over its limit of ${limitMs} ms (batching.maxQueueDelayMs.${priority}); retry after ${retryAfterSeconds} s.`,
+      `A ${priority} request would wait about ${Math.round(waitMs)} ms in the queue, over its limit of ${limitMs} ms (${limitSource}); retry after ${retryAfterSeconds} s.`,
       { priority, expectedWaitMs: Math.round(waitMs), maxQueueDelayMs: limitMs, retryAfterSeconds },
     );
   }

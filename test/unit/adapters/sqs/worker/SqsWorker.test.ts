@@ -12,6 +12,7 @@ import { ManualClock, settle } from '../../../../doubles/ManualClock.js';
 import { QUEUE_URL, recordingLog } from './support.js';
 
 const SETTINGS: WorkerSettings = {
+  messageTimeoutMs: 600_000,
   queueUrl: QUEUE_URL,
   waitTimeSeconds: 20,
   visibilityTimeoutSec: 30,

@@ -44,4 +44,22 @@ describe('AdmissionControl', () => {
     expect(() => admission.check('critical', 8000)).not.to.throw();
     expect(() => admission.check('background', 8000)).to.throw(EmbedlineError);
   });
+
+  it('limits a priority without a configured delay by the request\'s own remaining time, and says so', () => {
+    const admission = new AdmissionControl(measured(1000, 500), { critical: 1000, normal: undefined, background: undefined });
+
+    // 20,000 tokens ahead at 4,000/s = 5 s: a request with 10 s left is admitted, one with 3 s left is not.
+    expect(() => admission.check('normal', 20_000, 10_000)).not.to.throw();
+    let error: EmbedlineError | undefined;
+    try {
+      admission.check('background', 20_000, 3_000);
+    } catch (e) {
+      error = e as EmbedlineError;
+    }
+    expect(error?.code).to.equal('EMBEDLINE_OVERLOADED');
+    expect(error?.message).to.include("over its limit of 3000 ms (the request's remaining timeout)");
+    expect(error?.context.retryAfterSeconds).to.equal(2);
+    // A configured limit wins over a longer remaining time.
+    expect(() => admission.check('critical', 20_000, 60_000)).to.throw(EmbedlineError, 'batching.maxQueueDelayMs.critical');
+  });
 });
