@@ -68,12 +68,25 @@ describe('plugin manifests: provides and conflicts', () => {
     expect(container.getAll(REQUEST_STAGE).map((s) => s.name)).to.deep.equal(['noop']);
   });
 
-  it('every shipped plugin declares exactly the core ports it replaces, and all of them can be enabled together', () => {
-    const provided = Object.values(PLUGIN_CATALOGUE).flatMap((p) => p.manifest.provides);
-    expect(new Set(provided).size, 'no two shipped plugins provide the same port').to.equal(provided.length);
+  it('shipped plugins that provide the same port are exactly the documented alternatives, and refuse each other', () => {
+    const byPort = new Map<unknown, string[]>();
+    for (const [name, plugin] of Object.entries(PLUGIN_CATALOGUE)) {
+      for (const port of plugin.manifest.provides) byPort.set(port, [...(byPort.get(port) ?? []), name]);
+    }
+    const shared = [...byPort.values()].filter((names) => names.length > 1);
+    expect(shared).to.deep.equal([['predictive-batch-size', 'rl-batch-agent']]);
+    const error = thrown(() => resolvePlugins(configWith(['predictive-batch-size', 'rl-batch-agent']), PLUGIN_CATALOGUE));
+    expect(error.code).to.equal('EMBEDLINE_PLUGIN_CONFLICT');
+    expect(error.message).to.include('embedline.BatchSizePolicy');
+  });
+
+  it('builds all shipped plugins together with either batch-size policy, each module through the guard', () => {
     // Building the container runs every module through the guard: an undeclared rebind throws here.
-    const container = buildContainer(configWith(Object.keys(PLUGIN_CATALOGUE)), PLUGIN_CATALOGUE);
-    expect(container.isBound(DEVICE_SCHEDULER)).to.equal(true);
-    expect(container.isBound(BATCHER)).to.equal(true);
+    for (const policy of ['predictive-batch-size', 'rl-batch-agent']) {
+      const names = Object.keys(PLUGIN_CATALOGUE).filter((n) => n === policy || !['predictive-batch-size', 'rl-batch-agent'].includes(n));
+      const container = buildContainer(configWith(names), PLUGIN_CATALOGUE);
+      expect(container.isBound(DEVICE_SCHEDULER)).to.equal(true);
+      expect(container.isBound(BATCHER)).to.equal(true);
+    }
   });
 });
