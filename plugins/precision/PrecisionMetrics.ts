@@ -17,7 +17,7 @@ export type ShadowSkipReason = 'overloaded' | 'failed';
 export class PrecisionMetrics {
   readonly registry = new Registry();
   private readonly cosine = new Histogram<'precision'>({ name: 'embedline_precision_shadow_cosine', help: 'Cosine between a served vector (dequantized) and the fp32 model\'s vector of the same text, for sampled quantized requests.', labelNames: ['precision'], buckets: SHADOW_COSINE_BUCKETS, registers: [this.registry] });
-  private readonly skipped = new Counter<'reason'>({ name: 'embedline_precision_shadow_skipped_total', help: 'Sampled shadow checks not run: the queue refused the fp32 texts (overloaded) or the batch failed.', labelNames: ['reason'], registers: [this.registry] });
+  private readonly skipped = new Counter<'reason'>({ name: 'embedline_precision_shadow_skipped_total', help: 'Sampled shadow texts not checked: the queue refused them (overloaded), or their fp32 batch failed or the process was closing (failed).', labelNames: ['reason'], registers: [this.registry] });
   private readonly floor = new Gauge<'precision'>({ name: 'embedline_precision_shadow_cosine_floor', help: 'Configured lowest acceptable 1st-percentile shadow cosine per precision.', labelNames: ['precision'], registers: [this.registry] });
 
   observeCosine(precision: string, value: number): void {

@@ -1,3 +1,4 @@
+import { isEmbedlineError } from '../../core/errors.js';
 import type { EmbedContext } from '../../core/pipeline/EmbedContext.js';
 import type { WorkItem } from '../../core/pipeline/types.js';
 import type { Batcher } from '../../core/ports/Batcher.js';
@@ -90,8 +91,9 @@ export class ShadowCheck implements ResultStage {
     }));
     try {
       this.batcher.submit(items);
-    } catch {
-      this.metrics.skip('overloaded', items.length);
+    } catch (error) {
+      // A full queue refuses with EMBEDLINE_OVERLOADED; a closing one (shutdown) with another code.
+      this.metrics.skip(isEmbedlineError(error) && error.code === 'EMBEDLINE_OVERLOADED' ? 'overloaded' : 'failed', items.length);
       return;
     }
     const outcomes = await Promise.allSettled(results.map((r) => r.promise));
