@@ -35,7 +35,7 @@ export class EmbedContext {
     readonly deadline: number,
     /** Aborts when the caller gives up or the deadline passes; stages doing I/O should honour it. */
     readonly signal: AbortSignal,
-    /** The precision the caller asked for, as given; validated and applied by the precision stage. */
+    /** The precision the caller asked for, as given; resolved by the PRECISION_POLICY into `served` before any stage runs. */
     readonly precision: string | undefined,
     /** What the precision policy resolved it to (its variant is `variant`'s starting value). */
     readonly served?: ResolvedPrecision,

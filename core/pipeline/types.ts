@@ -24,7 +24,7 @@ export interface EmbedOptions {
   readonly priority?: Priority | undefined;
   readonly timeoutMs?: number | undefined;
   readonly signal?: AbortSignal | undefined;
-  /** The precision the caller asked for, by name; the precision stage validates and applies it. */
+  /** The precision the caller asked for, by name; the PRECISION_POLICY resolves it (unknown names: EMBEDLINE_UNKNOWN_PRECISION); undefined lets the priority decide. */
   readonly precision?: string | undefined;
   /** Caller's id for logs and traces (HTTP request id, SQS message id). */
   readonly requestId?: string | undefined;
@@ -38,7 +38,7 @@ export interface EmbedResult {
   readonly sources: readonly VectorSource[];
   /** The precision served: the variant that computed the vectors and their format. */
   readonly precision: ResolvedPrecision;
-  /** What stages recorded for adapters (e.g. the precision stage's formatted vectors). */
+  /** What stages recorded for adapters (scratch values keyed by stage name). */
   readonly attributes: ReadonlyMap<string, unknown>;
 }
 
