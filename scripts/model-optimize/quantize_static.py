@@ -67,9 +67,13 @@ class TokenizedTexts(CalibrationDataReader):
 
 def main() -> int:
     args = parse_args()
+    args.source, args.out, args.calibration = (os.path.abspath(p) for p in (args.source, args.out, args.calibration))
     source = onnx.load(args.source)
     input_names = [i.name for i in source.graph.input]
     with tempfile.TemporaryDirectory() as work:
+        # onnxruntime's quantization tools drop scratch files (sym_shape_infer_temp.onnx, 90 MB
+        # external-data blobs named by UUID) into the working directory: keep them in ours.
+        os.chdir(work)
         # Per-channel DequantizeLinear (its axis attribute) needs opset 13; the export is opset
         # 11, and quantize_static would otherwise write a graph ONNX Runtime refuses to load.
         upgraded = os.path.join(work, "opset13.onnx")
