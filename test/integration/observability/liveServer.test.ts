@@ -12,7 +12,14 @@ const METRICS_OF_PLUGINS = [
   { plugin: 'weighted-scheduler', prefix: 'embedline_device_' },
 ] as const;
 
-const pluginOf = (metric: string): string | undefined => METRICS_OF_PLUGINS.find((p) => metric.startsWith(p.prefix))?.plugin;
+/**
+ * Dashboard metrics of plugins this server cannot enable: the precision plugin needs a calibrated
+ * model directory, so its exposure is checked where one is built
+ * (test/integration/precision/observability.test.ts).
+ */
+const METRICS_CHECKED_ELSEWHERE = [{ plugin: 'precision', prefix: 'embedline_precision_shadow_' }] as const;
+
+const pluginOf = (metric: string): string | undefined => [...METRICS_OF_PLUGINS, ...METRICS_CHECKED_ELSEWHERE].find((p) => metric.startsWith(p.prefix))?.plugin;
 
 function namesUsed(): string[] {
   const exprs = [...dashboardTargets().map((t) => t.expr), ...alertExpressions()];
