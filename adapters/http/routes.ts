@@ -5,7 +5,7 @@ import { readModelCalibration } from '../../core/precision/modelCalibration.js';
 import { isJsonVectorEncoding, JSON_VECTOR_ENCODINGS, quantizedToBase64, quantizedToJson } from '../encoding/index.js';
 import { inCallerTrace } from '../otel/callerTrace.js';
 import { precisionFrom, reportPrecision } from './precisionHeaders.js';
-import { priorityFrom, textsFrom, type InputLimits } from './requestLimits.js';
+import { priorityFrom, shownValue, textsFrom, type InputLimits } from './requestLimits.js';
 
 export interface RouteDeps {
   readonly modelName: string;
@@ -29,9 +29,9 @@ export function registerEmbeddingRoutes(app: FastifyInstance, deps: RouteDeps): 
     const body = bodyObject(request.body);
     const texts = textsFrom(body.input, 'input', deps.limits);
     const format = body.encoding_format ?? 'float';
-    if (!isJsonVectorEncoding(format)) throw new EmbedlineError('EMBEDLINE_BAD_INPUT', `encoding_format must be ${JSON_VECTOR_ENCODINGS.map((f) => `"${f}"`).join(' or ')}; got "${String(format)}".`);
+    if (!isJsonVectorEncoding(format)) throw new EmbedlineError('EMBEDLINE_BAD_INPUT', `encoding_format must be ${JSON_VECTOR_ENCODINGS.map((f) => `"${f}"`).join(' or ')}; got ${shownValue(format)}.`);
     if (body.model !== undefined && body.model !== deps.modelName) {
-      throw new EmbedlineError('EMBEDLINE_MODEL_NOT_FOUND', `The model "${String(body.model)}" does not exist here; this server serves "${deps.modelName}".`);
+      throw new EmbedlineError('EMBEDLINE_MODEL_NOT_FOUND', `The model ${shownValue(body.model)} does not exist here; this server serves "${deps.modelName}".`);
     }
     const pipeline = readyPipeline(deps);
     if (body.dimensions !== undefined && body.dimensions !== pipeline.dimensions) {
