@@ -27,25 +27,25 @@ describe('production pipeline parity with transformers.js on the real all-MiniLM
     await extractor?.dispose();
   });
 
-  it('covers at least 200 varied sentences, some past the 256-word-piece limit', () => {
-    expect(VARIED_SENTENCES.length).to.be.at.least(200);
-    expect(tokenCounts.filter((n) => n === 256).length).to.be.at.least(3);
-  });
-
   it('matches transformers.js (mean pooling, normalize) with cosine ≥ 0.99999 for every text within the limit', async () => {
     const worst: { index: number; cos: number }[] = [];
+    let compared = 0;
     for (let i = 0; i < VARIED_SENTENCES.length; i++) {
       if (tokenCounts[i]! >= 256) continue;
+      compared++;
       const reference = (await extractor(VARIED_SENTENCES[i]!, { pooling: 'mean', normalize: true })).data as Float32Array;
       const cos = cosine(ours[i]!, reference);
       if (cos < 0.99999) worst.push({ index: i, cos });
     }
 
     expect(worst).to.deep.equal([]);
+    // A fixture that shrank would make this pass on too little: the claim is about 200+ texts.
+    expect(compared, 'texts compared').to.be.at.least(200);
   });
 
   it('truncates long texts like sentence-transformers: 256 word pieces ending in [SEP]', async () => {
     const longIndexes = tokenCounts.flatMap((n, i) => (n === 256 ? [i] : []));
+    expect(longIndexes.length, 'long texts in the fixture').to.be.at.least(3);
     const tokens = await tokenizer.tokenize(longIndexes.map((i) => VARIED_SENTENCES[i]!));
 
     for (const { ids } of tokens) {

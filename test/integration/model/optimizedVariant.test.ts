@@ -40,10 +40,8 @@ describe('GPU-ready variants built by `embedline model optimize` (run on the CPU
     } finally {
       await runtime.close();
     }
-  });
-
-  it('compares at least 200 real sentences', () => {
-    expect(VARIED_SENTENCES.length).to.be.at.least(200);
+    // The cosine claims below are about 200+ real sentences; a shrunken fixture must not pass them.
+    expect(reference.length, 'sentences compared').to.be.at.least(200);
   });
 
   it('records both variants in manifest.json with sha256 sums that match the files', async () => {
