@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { toEmbedlineError, type EmbedlineError } from '../../core/errors.js';
 import type { InferenceDevice } from '../../core/ports/InferenceDevice.js';
 import { Backoff } from './Backoff.js';
@@ -13,8 +12,8 @@ export type LaneState = (typeof LANE_STATES)[number];
 /** How a lane tells the scheduler about work it cannot finish and capacity it regains. */
 export interface LaneEvents {
   completed(lane: DeviceLane, job: LaneJob, timing: { readonly waitMs: number; readonly serviceMs: number }): void;
-  /** A run failed; the scheduler re-runs the batch elsewhere or gives up on it. */
-  failed(lane: DeviceLane, job: LaneJob, error: EmbedlineError): void;
+  /** A run failed after `serviceMs` on the device; the scheduler re-runs the batch elsewhere or gives up on it. */
+  failed(lane: DeviceLane, job: LaneJob, error: EmbedlineError, serviceMs: number): void;
   /** Batches that were waiting on a lane that has just left service; they never ran. */
   orphaned(jobs: readonly LaneJob[]): void;
   ready(lane: DeviceLane): void;
@@ -25,6 +24,8 @@ export interface LaneOptions {
   readonly probeRuns: number;
   readonly speedSmoothing: number;
   readonly quarantine: WeightedSchedulerConfig['quarantine'];
+  /** Milliseconds, monotonic (LANE_CLOCK). */
+  readonly now: () => number;
 }
 
 /**
@@ -104,7 +105,7 @@ export class DeviceLane implements DeviceLoad {
   }
 
   enqueue(job: LaneJob): void {
-    job.queuedAt = performance.now();
+    job.queuedAt = this.options.now();
     this.waiting.push(job);
     this.queuedTokens += job.tokens;
     this.pump();
@@ -126,9 +127,9 @@ export class DeviceLane implements DeviceLoad {
     const tokens = rows.length * rows.reduce((max, r) => Math.max(max, r.length), 0);
     let ms = 0;
     for (let run = 0; run < this.options.probeRuns; run++) {
-      const started = performance.now();
+      const started = this.options.now();
       await this.device.run(rows);
-      ms = performance.now() - started;
+      ms = this.options.now() - started;
     }
     // The first run also pays for session warm-up, so only the last one is timed.
     this.speed.seed(tokens, ms);
@@ -139,10 +140,10 @@ export class DeviceLane implements DeviceLoad {
     const job = this.waiting.shift();
     if (!job) return;
     this.running = job;
-    const started = performance.now();
+    const started = this.options.now();
     this.device.run(job.batch.rows).then(
       (run) => {
-        const serviceMs = performance.now() - started;
+        const serviceMs = this.options.now() - started;
         this.finish(job);
         this.consecutiveErrors = 0;
         this.speed.record(job.tokens, serviceMs);
@@ -151,13 +152,14 @@ export class DeviceLane implements DeviceLoad {
         this.pump();
       },
       (cause: unknown) => {
+        const serviceMs = this.options.now() - started;
         const error = toEmbedlineError(cause, 'EMBEDLINE_INFERENCE');
         this.finish(job);
         this.lastError = error;
         this.consecutiveErrors++;
         const crashed = error.code === 'EMBEDLINE_WORKER_CRASHED';
         if (!this.closed && (crashed || this.consecutiveErrors >= this.options.quarantine.afterConsecutiveErrors)) this.quarantine();
-        this.events.failed(this, job, error);
+        this.events.failed(this, job, error, serviceMs);
         this.pump();
       },
     );

@@ -14,6 +14,10 @@ const WAIT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
 /**
  * Per-device Prometheus metrics on the plugin's own Registry (bound to METRICS_REGISTRY).
  * Counters move with each batch; gauges are read from the devices when scraped.
+ * `busy_seconds_total` adds each batch's run time on its device (failed runs too: the device
+ * was occupied), so `rate()` of it is the device's utilisation, 0–1: the share of wall time it
+ * had a batch running. It counts from the scheduler's side (dispatch to answer, thread hop
+ * included), so it reads a little above what the GPU's own counters show.
  * `weight` is a device's share of the measured speed of all ready devices: the share of work
  * the weighted strategy aims to give it.
  *
@@ -27,6 +31,7 @@ export class DeviceMetrics {
 
   private readonly batches = new Counter<'device'>({ name: 'embedline_device_batches_total', help: 'Batches a device completed.', labelNames: ['device'], registers: [this.registry] });
   private readonly errors = new Counter<'device'>({ name: 'embedline_device_errors_total', help: 'Batches that failed on a device (crashes and ONNX Runtime errors).', labelNames: ['device'], registers: [this.registry] });
+  private readonly busy = new Counter<'device'>({ name: 'embedline_device_busy_seconds_total', help: 'Seconds a device had a batch running (completed or failed); rate() is its utilisation.', labelNames: ['device'], registers: [this.registry] });
   private readonly queueWait = new Histogram<'device'>({ name: 'embedline_device_queue_wait_seconds', help: 'Time a batch waited in a device queue before it started.', labelNames: ['device'], buckets: WAIT_BUCKETS, registers: [this.registry] });
 
   constructor() {
@@ -65,15 +70,18 @@ export class DeviceMetrics {
     for (const device of deviceIds) {
       this.batches.inc({ device }, 0);
       this.errors.inc({ device }, 0);
+      this.busy.inc({ device }, 0);
     }
   }
 
-  recordBatch(device: string, waitMs: number): void {
+  recordBatch(device: string, waitMs: number, serviceMs: number): void {
     this.batches.inc({ device });
+    this.busy.inc({ device }, serviceMs / 1000);
     this.queueWait.observe({ device }, waitMs / 1000);
   }
 
-  recordError(device: string): void {
+  recordError(device: string, serviceMs: number): void {
     this.errors.inc({ device });
+    this.busy.inc({ device }, serviceMs / 1000);
   }
 }

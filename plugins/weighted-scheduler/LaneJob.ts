@@ -11,7 +11,7 @@ export interface LaneJob {
   /** Failures where ONNX Runtime rejected the batch but the device lived on. */
   inferenceFailures: number;
   readonly failedOn: Set<string>;
-  /** performance.now() when it was put in a device's queue, for the queue-wait histogram. */
+  /** LANE_CLOCK time when it was put in a device's queue, for the queue-wait histogram. */
   queuedAt: number;
   resolve(outcome: BatchOutcome): void;
   reject(error: EmbedlineError): void;

@@ -12,7 +12,7 @@ import { DeviceMetrics } from './DeviceMetrics.js';
 import { laneJob, type LaneJob } from './LaneJob.js';
 import { resolveDevices } from './resolveDevices.js';
 import type { DevicePicker } from './strategies/DevicePicker.js';
-import { DEVICE_PICKER, WEIGHTED_SCHEDULER_CONFIG } from './tokens.js';
+import { DEVICE_PICKER, LANE_CLOCK, WEIGHTED_SCHEDULER_CONFIG } from './tokens.js';
 import { warmUpRows } from './warmUpRows.js';
 
 /**
@@ -35,8 +35,8 @@ export class WeightedDeviceScheduler implements DeviceScheduler {
   private readonly parked: LaneJob[] = [];
   private closed = false;
   private readonly events: LaneEvents = {
-    completed: (lane, _job, { waitMs }) => this.metrics.recordBatch(lane.id, waitMs),
-    failed: (lane, job, error) => this.onFailed(lane, job, error),
+    completed: (lane, _job, { waitMs, serviceMs }) => this.metrics.recordBatch(lane.id, waitMs, serviceMs),
+    failed: (lane, job, error, serviceMs) => this.onFailed(lane, job, error, serviceMs),
     orphaned: (jobs) => jobs.forEach((job) => this.route(job)),
     ready: () => this.parked.splice(0).forEach((job) => this.route(job)),
   };
@@ -48,6 +48,7 @@ export class WeightedDeviceScheduler implements DeviceScheduler {
     @inject(INFERENCE_DEVICE_FACTORY) private readonly createDevice: InferenceDeviceFactory,
     @inject(DEVICE_PICKER) private readonly picker: DevicePicker,
     @inject(DeviceMetrics) private readonly metrics: DeviceMetrics,
+    @inject(LANE_CLOCK) private readonly now: () => number,
   ) {
     metrics.watch(() => this.lanes);
   }
@@ -59,7 +60,7 @@ export class WeightedDeviceScheduler implements DeviceScheduler {
    */
   async start(): Promise<void> {
     const probeRows = await warmUpRows(this.runtime.tokenizer, this.config.probe.rows);
-    const options = { probeRows, probeRuns: this.config.probe.runs, speedSmoothing: this.config.speedSmoothing, quarantine: this.config.quarantine };
+    const options = { probeRows, probeRuns: this.config.probe.runs, speedSmoothing: this.config.speedSmoothing, quarantine: this.config.quarantine, now: this.now };
     this.lanes = resolveDevices(this.config, this.embedline).map((spec) => new DeviceLane(this.createDevice(spec), spec.detected, options, this.events));
     this.metrics.startCounting(this.lanes.map((lane) => lane.id));
     const started = await Promise.all(this.lanes.map((lane) => lane.bringUp()));
@@ -113,8 +114,8 @@ export class WeightedDeviceScheduler implements DeviceScheduler {
     this.picker.pick(untried.length > 0 ? untried : ready, job.tokens).enqueue(job);
   }
 
-  private onFailed(lane: DeviceLane, job: LaneJob, error: EmbedlineError): void {
-    this.metrics.recordError(lane.id);
+  private onFailed(lane: DeviceLane, job: LaneJob, error: EmbedlineError, serviceMs: number): void {
+    this.metrics.recordError(lane.id, serviceMs);
     job.attempts++;
     job.failedOn.add(lane.id);
     if (error.code === 'EMBEDLINE_INFERENCE') job.inferenceFailures++;

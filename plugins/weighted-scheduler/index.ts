@@ -1,4 +1,5 @@
 import { ContainerModule } from 'inversify';
+import { performance } from 'node:perf_hooks';
 import type { PluginDefinition, PluginManifest } from '../../core/plugin.js';
 import { DEVICE_SCHEDULER } from '../../core/ports/DeviceScheduler.js';
 import { METRICS_REGISTRY } from '../../core/ports/MetricsRegistry.js';
@@ -6,7 +7,7 @@ import { weightedSchedulerConfigSchema, type WeightedSchedulerConfig } from './c
 import { DeviceMetrics } from './DeviceMetrics.js';
 import { EarliestCompletionPicker } from './strategies/EarliestCompletionPicker.js';
 import { RoundRobinPicker } from './strategies/RoundRobinPicker.js';
-import { DEVICE_PICKER, WEIGHTED_SCHEDULER_CONFIG } from './tokens.js';
+import { DEVICE_PICKER, LANE_CLOCK, WEIGHTED_SCHEDULER_CONFIG } from './tokens.js';
 import { WeightedDeviceScheduler } from './WeightedDeviceScheduler.js';
 
 export const manifest: PluginManifest = {
@@ -23,6 +24,7 @@ export const weightedSchedulerModule = (config: WeightedSchedulerConfig): Contai
     bind(WEIGHTED_SCHEDULER_CONFIG).toConstantValue(config);
     bind(DeviceMetrics).toConstantValue(metrics);
     bind(METRICS_REGISTRY).toConstantValue(metrics.registry);
+    bind(LANE_CLOCK).toConstantValue(() => performance.now());
     bind(DEVICE_PICKER).toConstantValue(config.strategy === 'weighted' ? new EarliestCompletionPicker() : new RoundRobinPicker());
     rebind(DEVICE_SCHEDULER).to(WeightedDeviceScheduler).inSingletonScope();
   });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { PlainAllocator } from '../../../../core/encoder/packBatch.js';
 import { DEFAULT_SESSION_TUNING } from '../../../../core/encoder/sessionTuning.js';
 import { WorkerPoolDevice } from '../../../../core/encoder/WorkerPoolDevice.js';
@@ -23,6 +24,7 @@ const OPTIONS: LaneOptions = {
   speedSmoothing: 0.3,
   // Long enough that no re-probe starts during a test; close() cancels it.
   quarantine: { initialBackoffMs: 60_000, maxBackoffMs: 60_000, afterConsecutiveErrors: 2 },
+  now: () => performance.now(),
 };
 
 /** What the lane told the scheduler, in order; `until` waits for an entry instead of for time. */

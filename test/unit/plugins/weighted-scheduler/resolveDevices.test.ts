@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { configSchema } from '../../../../core/config/schema.js';
 import { MODEL_VARIANTS } from '../../../../core/model/variants.js';
 import { weightedSchedulerConfigSchema } from '../../../../plugins/weighted-scheduler/config.js';
+import { countCudaDevices } from '../../../../plugins/weighted-scheduler/countCudaDevices.js';
 import { resolveDevices } from '../../../../plugins/weighted-scheduler/resolveDevices.js';
 
 const embedline = configSchema.parse({ model: { variant: 'int8' }, encoder: { workers: 2, intraOpThreads: 3 } });
@@ -78,5 +79,52 @@ describe('weightedSchedulerConfigSchema', () => {
     const result = weightedSchedulerConfigSchema.safeParse({ quarantine: { initialBackoffMs: 10_000, maxBackoffMs: 1000 } });
 
     expect(result.error?.issues.map((i) => i.path.join('.'))).to.deep.equal(['quarantine.initialBackoffMs']);
+  });
+});
+
+describe('resolveDevices on a multi-GPU host', () => {
+  it('adds one CUDA device per GPU to auto, each with its deviceId', () => {
+    const devices = resolveDevices(weightedSchedulerConfigSchema.parse({}), embedline, { webgpu: false, cuda: true, cudaDevices: 4 });
+
+    expect(devices.filter((d) => d.provider === 'cuda').map((d) => [d.id, d.deviceId, d.detected])).to.deep.equal([
+      ['cuda-0', 0, true],
+      ['cuda-1', 1, true],
+      ['cuda-2', 2, true],
+      ['cuda-3', 3, true],
+    ]);
+  });
+
+  it('adds no CUDA device when the install lacks the CUDA provider, whatever the GPU count', () => {
+    const devices = resolveDevices(weightedSchedulerConfigSchema.parse({}), embedline, { webgpu: false, cuda: false, cudaDevices: 4 });
+
+    expect(devices.map((d) => d.id)).to.deep.equal(['cpu-0', 'cpu-1']);
+  });
+});
+
+describe('countCudaDevices', () => {
+  const twoGpus = (): string => 'GPU 0: NVIDIA A10G (UUID: GPU-1a2b)\nGPU 1: NVIDIA A10G (UUID: GPU-3c4d)\n';
+
+  it('counts the GPUs nvidia-smi lists when CUDA_VISIBLE_DEVICES is unset', () => {
+    expect(countCudaDevices(undefined, twoGpus)).to.equal(2);
+  });
+
+  it('counts the CUDA_VISIBLE_DEVICES entries when it is set, as CUDA renumbers them from 0', () => {
+    expect(countCudaDevices('3,1,2', twoGpus)).to.equal(3);
+  });
+
+  it('stops at the first CUDA_VISIBLE_DEVICES entry that is not a device, as CUDA does', () => {
+    expect(countCudaDevices('0,-1,1', twoGpus)).to.equal(1);
+  });
+
+  it('counts no GPU for an empty CUDA_VISIBLE_DEVICES, which hides them all', () => {
+    expect(countCudaDevices('', twoGpus)).to.equal(0);
+  });
+
+  it('accepts GPU UUIDs in CUDA_VISIBLE_DEVICES', () => {
+    expect(countCudaDevices('GPU-1a2b,GPU-3c4d', () => undefined)).to.equal(2);
+  });
+
+  it('assumes one GPU when nvidia-smi is absent (the device is probed and dropped if it is not there)', () => {
+    expect(countCudaDevices(undefined, () => undefined)).to.equal(1);
   });
 });
