@@ -10,14 +10,17 @@ describe('Prometheus SLO alert rules (config/prometheus)', () => {
     expect(result.code, result.output).to.equal(0);
   });
 
-  it('pass their promtool unit tests', async () => {
-    const tests = repoFile('config/prometheus/tests/slo_alerts_test.yml');
+  // precision_alerts_test.yml runs in test/integration/precision/observability.test.ts.
+  for (const file of ['slo_alerts_test.yml', 'cache_alerts_test.yml']) {
+    it(`pass their promtool unit tests in ${file}`, async () => {
+      const tests = repoFile(`config/prometheus/tests/${file}`);
 
-    const result = await promtool(['test', 'rules', tests], { cwd: dirname(tests) });
+      const result = await promtool(['test', 'rules', tests], { cwd: dirname(tests) });
 
-    expect(result.code, result.output).to.equal(0);
-    expect(result.output).to.contain('SUCCESS');
-  });
+      expect(result.code, result.output).to.equal(0);
+      expect(result.output).to.contain('SUCCESS');
+    });
+  }
 
   it('pass promtool check config in the local Prometheus setup', async () => {
     const result = await promtool(['check', 'config', repoFile('config/prometheus/prometheus.yml')]);
