@@ -54,7 +54,8 @@ export class PredictiveMetrics {
     };
     shapeGauge('embedline_predictive_batch_max_batch_size', 'Batch size limit the policy chose last.', (s) => s.maxBatchSize);
     shapeGauge('embedline_predictive_batch_max_batch_tokens', 'Padded-token limit the policy chose last.', (s) => s.maxBatchTokens);
-    shapeGauge('embedline_predictive_batch_max_wait_ms', 'Wait for company the policy chose last, in ms.', (s) => s.maxWaitMs);
+    // Seconds, not ms: promtool check metrics rejects abbreviated units in names.
+    shapeGauge('embedline_predictive_batch_max_wait_seconds', 'Wait for company the policy chose last, in seconds.', (s) => s.maxWaitMs / 1000);
   }
 
   watch(readout: () => PredictiveReadout): void {

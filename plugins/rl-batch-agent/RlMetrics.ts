@@ -44,7 +44,8 @@ export class RlMetrics {
     gauge('embedline_rl_batch_agent_reward_vs_static_ratio', 'Recent mean reward divided by the static arm\'s (NaN until both are known).', (r) => r.rewardVsStatic);
     gauge('embedline_rl_batch_agent_fallback', '1 while the agent serves the static arm after a reward collapse.', (r) => (r.fallback ? 1 : 0));
     gauge('embedline_rl_batch_agent_max_batch_size', 'Batch size limit of the arm in play.', (r) => r.shape.maxBatchSize);
-    gauge('embedline_rl_batch_agent_max_wait_ms', 'Wait limit of the arm in play, in ms.', (r) => r.shape.maxWaitMs);
+    // Seconds, not ms: promtool check metrics rejects abbreviated units in names.
+    gauge('embedline_rl_batch_agent_max_wait_seconds', 'Wait limit of the arm in play, in seconds.', (r) => r.shape.maxWaitMs / 1000);
     gauge('embedline_rl_batch_agent_max_padding_ratio', 'Padding limit of the arm in play.', (r) => r.shape.maxPaddingRatio);
   }
 
