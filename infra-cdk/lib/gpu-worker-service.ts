@@ -9,8 +9,8 @@ import { scaleOnQueueBacklog } from './queue-scaling.js';
 import { addWorkerContainer } from './worker-container.js';
 
 /**
- * The worker's settings on a GPU host: one CUDA session (ORT runs what CUDA has no kernel for on
- * the CPU), and bigger, looser batches than the CPU defaults, because each GPU run() carries a
+ * The worker's settings on a GPU host: one CUDA session on the task's one GPU (ORT runs what
+ * CUDA has no kernel for on the CPU), and bigger, looser batches than the CPU defaults, because each GPU run() carries a
  * fixed launch and copy cost. The batch values are a starting point that no GPU has measured yet
  * (docs/gpu.md, "Batch settings for a GPU").
  */
@@ -19,7 +19,25 @@ export const GPU_WORKER_ENVIRONMENT = {
   EMBEDLINE_WORKERS: '1',
   EMBEDLINE_MAX_BATCH_SIZE: '128',
   EMBEDLINE_MAX_PADDING_RATIO: '0.3',
+  // ECS gives each task its own GPU (NVIDIA_VISIBLE_DEVICES), which CUDA then numbers 0: the
+  // session's deviceId. Saying so pins it even if a host ever exposed more GPUs to the task.
+  CUDA_VISIBLE_DEVICES: '0',
 } as const;
+
+/**
+ * NVIDIA GPUs per g5/g6 instance size (A10G and L4 respectively): how many worker tasks, one per
+ * GPU, ECS places on one host. Sizes not listed here are refused rather than guessed.
+ */
+export const GPUS_PER_INSTANCE: Readonly<Record<string, number>> = {
+  'g5.xlarge': 1, 'g5.2xlarge': 1, 'g5.4xlarge': 1, 'g5.8xlarge': 1, 'g5.16xlarge': 1, 'g5.12xlarge': 4, 'g5.24xlarge': 4, 'g5.48xlarge': 8,
+  'g6.xlarge': 1, 'g6.2xlarge': 1, 'g6.4xlarge': 1, 'g6.8xlarge': 1, 'g6.16xlarge': 1, 'g6.12xlarge': 4, 'g6.24xlarge': 4, 'g6.48xlarge': 8,
+};
+
+export function gpusPerInstance(instanceType: string): number {
+  const gpus = GPUS_PER_INSTANCE[instanceType];
+  if (gpus === undefined) throw new Error(`gpuInstanceType ${instanceType} is not a known g5/g6 size; use one of ${Object.keys(GPUS_PER_INSTANCE).join(', ')}`);
+  return gpus;
+}
 
 /** Build args that turn Dockerfile.worker into the CUDA image. */
 export const GPU_BUILD_ARGS = {
@@ -38,7 +56,9 @@ export interface GpuWorkerServiceProps extends ConsumerContract {
 }
 
 /**
- * Workers on ECS-on-EC2 GPU instances (g5/g6), one GPU per task. Fargate has no GPUs.
+ * Workers on ECS-on-EC2 GPU instances (g5/g6), one worker task per GPU: a 4-GPU host
+ * (g5.12xlarge) runs four tasks, each with its own GPU, SQS consumer and failure domain
+ * (docs/gpu.md says why not one process with four devices). Fargate has no GPUs.
  * Instances scale with the tasks through a managed capacity provider, down to zero.
  */
 export class GpuWorkerService extends Construct {
@@ -46,6 +66,7 @@ export class GpuWorkerService extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuWorkerServiceProps) {
     super(scope, id);
+    const gpusPerHost = gpusPerInstance(props.instanceType);
     const hosts = new AutoScalingGroup(this, 'Hosts', {
       vpc: props.vpc,
       vpcSubnets: { subnetType: SubnetType.PUBLIC },
@@ -59,7 +80,7 @@ export class GpuWorkerService extends Construct {
       blockDevices: [{ deviceName: '/dev/xvda', volume: BlockDeviceVolume.ebs(60, { encrypted: true, volumeType: EbsDeviceVolumeType.GP3 }) }],
       role: new EcsHostRole(this, 'HostRole', props.cluster).immutable,
       minCapacity: 0,
-      maxCapacity: props.maxTasks,
+      maxCapacity: Math.ceil(props.maxTasks / gpusPerHost),
     });
     acceptNagFinding(hosts, 'AwsSolutions-AS3', 'The ECS capacity provider drives this group from the task count; scaling is observed through the service\'s task count and the queue alarms, so per-instance notifications would only repeat them.');
     // Termination protection would block stack deletion (a known CloudFormation issue).

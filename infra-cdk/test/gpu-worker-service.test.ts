@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { expect } from 'chai';
+import { GPUS_PER_INSTANCE, gpusPerInstance } from '../lib/gpu-worker-service.js';
 import { synth } from './support/synth.js';
 
 describe('GpuWorkerService (gpu=true)', () => {
@@ -52,5 +53,29 @@ describe('GpuWorkerService (gpu=true)', () => {
   it('replaces the Fargate service instead of adding to it', () => {
     synth({ gpu: 'true' }).template.resourceCountIs('AWS::ECS::Service', 1);
     synth({ gpu: 'true' }).template.resourcePropertiesCountIs('AWS::ECS::Service', { LaunchType: 'FARGATE' }, 0);
+  });
+
+  it('pins each task to CUDA device 0 of the one GPU ECS gives it', () => {
+    synth({ gpu: 'true' }).template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'CUDA_VISIBLE_DEVICES', Value: '0' }]) })],
+    });
+  });
+
+  it('runs one task per GPU on a 4-GPU host, so the host group needs a quarter of maxTasks hosts', () => {
+    const { template } = synth({ gpu: 'true', gpuInstanceType: 'g5.12xlarge', maxTasks: '8' });
+
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ ResourceRequirements: [{ Type: 'GPU', Value: '1' }] })] });
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '2' });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MaxCapacity: 8 });
+  });
+
+  it('needs one host per task on single-GPU sizes', () => {
+    synth({ gpu: 'true', maxTasks: '3' }).template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MaxSize: '3' });
+  });
+
+  it('knows the GPU count of every g5 and g6 size it lists, and refuses a size it does not know', () => {
+    expect(gpusPerInstance('g6.48xlarge')).to.equal(8);
+    expect(Object.keys(GPUS_PER_INSTANCE).filter((t) => t.endsWith('.12xlarge')).map(gpusPerInstance)).to.deep.equal([4, 4]);
+    expect(() => gpusPerInstance('g6.3xlarge')).to.throw(/g6\.3xlarge is not a known g5\/g6 size/);
   });
 });
