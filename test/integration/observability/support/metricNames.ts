@@ -44,6 +44,12 @@ export function alertExpressions(): string[] {
   return file.groups.flatMap((g) => g.rules.map((r) => r.expr));
 }
 
+/** Every metric name the dashboard and the alert rules read, sorted. */
+export function metricNamesRead(): string[] {
+  const exprs = [...dashboardTargets().map((t) => t.expr), ...alertExpressions()];
+  return [...new Set(exprs.flatMap(metricNamesIn))].sort();
+}
+
 /** Grafana's variables replaced by values Prometheus accepts, so promtool can parse the query. */
 export function withGrafanaVariables(expr: string): string {
   return expr.replaceAll('$__rate_interval', '1m').replaceAll('$priority', '.*');
