@@ -50,8 +50,11 @@ export class DeviceLane implements DeviceLoad {
   private readonly speed: SpeedEstimate;
   private readonly backoff: Backoff;
 
-  /** `detected`: an auto-detected accelerator, dropped (`unavailable`) if it never starts; a configured one is retried. */
-  constructor(readonly device: InferenceDevice, private readonly detected: boolean, private readonly options: LaneOptions, private readonly events: LaneEvents) {
+  /**
+   * `detected`: an auto-detected accelerator, dropped (`unavailable`) if it never starts; a configured one is retried.
+   * `maxBatchTokens`: the largest batch, in padded tokens, the scheduler may give it.
+   */
+  constructor(readonly device: InferenceDevice, private readonly detected: boolean, private readonly options: LaneOptions, private readonly events: LaneEvents, readonly maxBatchTokens = Infinity) {
     this.speed = new SpeedEstimate(options.speedSmoothing);
     this.backoff = new Backoff(options.quarantine.initialBackoffMs, options.quarantine.maxBackoffMs);
   }

@@ -9,4 +9,6 @@ export interface ResolvedDevice extends InferenceDeviceSpec {
   readonly workers: 1;
   /** Auto-detected accelerators are dropped when they cannot start; configured ones are retried. */
   readonly detected: boolean;
+  /** Largest batch it takes, in padded tokens; unlimited when absent. */
+  readonly maxBatchTokens?: number | undefined;
 }

@@ -17,7 +17,7 @@ import { warmUpRows } from './warmUpRows.js';
 
 /**
  * Spreads batches over several devices. Each batch goes to a ready device that serves its
- * model variant, chosen by the configured strategy (earliest expected completion, or in turn).
+ * model variant and takes a batch that large (`maxBatchTokens`), chosen by the configured strategy (earliest expected completion, or in turn).
  * A batch whose device fails runs again on another device (or on the same one once it is back,
  * if it is the only one); batches waiting on a quarantined device move to the others. A batch
  * that ONNX Runtime rejects on two devices (or on the only one) fails, so the batcher can split
@@ -61,7 +61,7 @@ export class WeightedDeviceScheduler implements DeviceScheduler {
   async start(): Promise<void> {
     const probeRows = await warmUpRows(this.runtime.tokenizer, this.config.probe.rows);
     const options = { probeRows, probeRuns: this.config.probe.runs, speedSmoothing: this.config.speedSmoothing, quarantine: this.config.quarantine, now: this.now };
-    this.lanes = resolveDevices(this.config, this.embedline).map((spec) => new DeviceLane(this.createDevice(spec), spec.detected, options, this.events));
+    this.lanes = resolveDevices(this.config, this.embedline).map((spec) => new DeviceLane(this.createDevice(spec), spec.detected, options, this.events, spec.maxBatchTokens));
     this.metrics.startCounting(this.lanes.map((lane) => lane.id));
     const started = await Promise.all(this.lanes.map((lane) => lane.bringUp()));
     const misconfigured = this.lanes.find((lane) => lane.lastError?.code === 'EMBEDLINE_CONFIG');
@@ -108,7 +108,12 @@ export class WeightedDeviceScheduler implements DeviceScheduler {
     if (serving.length === 0) {
       return job.reject(new EmbedlineError('EMBEDLINE_INFERENCE', `No device serves the ${job.batch.variant} model variant; add one with variant: '${job.batch.variant}' to pluginOptions.weighted-scheduler.devices.`, { variant: job.batch.variant }));
     }
-    const ready = serving.filter((lane) => lane.state === 'ready');
+    const fitting = serving.filter((lane) => job.tokens <= lane.maxBatchTokens);
+    if (fitting.length === 0) {
+      const largest = Math.max(...serving.map((lane) => lane.maxBatchTokens));
+      return job.reject(new EmbedlineError('EMBEDLINE_CONFIG', `A batch of ${job.tokens} padded tokens is larger than every ${job.batch.variant} device takes (largest maxBatchTokens: ${largest}); raise a device's maxBatchTokens in pluginOptions.weighted-scheduler.devices or lower batching.maxBatchTokens.`, { tokens: job.tokens, maxBatchTokens: largest }));
+    }
+    const ready = fitting.filter((lane) => lane.state === 'ready');
     if (ready.length === 0) return void this.parked.push(job);
     const untried = ready.filter((lane) => !job.failedOn.has(lane.id));
     this.picker.pick(untried.length > 0 ? untried : ready, job.tokens).enqueue(job);

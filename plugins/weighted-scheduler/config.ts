@@ -19,6 +19,11 @@ export const deviceSpecSchema = z.strictObject({
   variant: z.enum(MODEL_VARIANTS).optional(),
   /** Which GPU a `cuda` device uses (ORT's device_id), one device per card on a multi-GPU host. */
   deviceId: z.number().int().min(0).max(255).optional(),
+  /**
+   * Largest batch this device takes, in padded tokens (rows × longest row): a small GPU's memory
+   * limit. Larger batches go to the other devices; none by default (the batcher's limits apply).
+   */
+  maxBatchTokens: positiveInt.optional(),
 });
 
 export type DeviceSpec = z.output<typeof deviceSpecSchema>;

@@ -30,7 +30,7 @@ export interface AcceleratorSupport {
 export function resolveDevices(config: WeightedSchedulerConfig, embedline: Readonly<EmbedlineConfig>, support: AcceleratorSupport = acceleratorSupport()): ResolvedDevice[] {
   const variant = embedline.model.variant;
   if (config.devices !== 'auto') {
-    return config.devices.map((d) => ({ id: d.id, provider: d.provider, workers: 1, intraOpThreads: d.intraOpThreads, variant: d.variant ?? variant, ...(d.deviceId === undefined ? {} : { deviceId: d.deviceId }), detected: false }));
+    return config.devices.map((d) => ({ id: d.id, provider: d.provider, workers: 1, intraOpThreads: d.intraOpThreads, variant: d.variant ?? variant, ...(d.deviceId === undefined ? {} : { deviceId: d.deviceId }), ...(d.maxBatchTokens === undefined ? {} : { maxBatchTokens: d.maxBatchTokens }), detected: false }));
   }
   const cpus = Array.from({ length: embedline.encoder.workers }, (_, i): ResolvedDevice => ({ id: `cpu-${i}`, provider: 'cpu', workers: 1, intraOpThreads: embedline.encoder.intraOpThreads, variant, detected: false }));
   // Accelerator sessions need one CPU thread for the operators their provider lacks.

@@ -39,8 +39,8 @@ class Simulation {
   readonly finished: Finished[] = [];
   readonly scheduler: WeightedDeviceScheduler;
 
-  constructor(picker: DevicePicker, tokenizer: TextTokenizer, profiles: Record<string, SpeedProfile>) {
-    const config = weightedSchedulerConfigSchema.parse({ devices: DEVICES });
+  constructor(picker: DevicePicker, tokenizer: TextTokenizer, profiles: Record<string, SpeedProfile>, devices: readonly object[] = DEVICES) {
+    const config = weightedSchedulerConfigSchema.parse({ devices });
     const embedline = configSchema.parse({});
     const runtime = { model: undefined as never, tokenizer };
     const createDevice = (spec: SimulatedDevice['spec']): SimulatedDevice => {
@@ -59,9 +59,9 @@ class Simulation {
     return result;
   }
 
-  submit(id: number): Promise<BatchOutcome> {
+  submit(id: number, rows: readonly Int32Array[] = ROWS): Promise<BatchOutcome> {
     const submittedAt = this.clock.now();
-    return this.scheduler.run({ id, variant: 'fp32', rows: ROWS, priority: 'normal' }).then((outcome) => {
+    return this.scheduler.run({ id, variant: 'fp32', rows, priority: 'normal' }).then((outcome) => {
       this.finished.push({ device: outcome.device, submittedAt, endedAt: this.clock.now() });
       return outcome;
     });
@@ -102,8 +102,8 @@ describe('weighted scheduler on four simulated devices of different speeds', () 
     sim = undefined;
   });
 
-  async function startedSimulation(picker: DevicePicker, profiles: Record<string, SpeedProfile>): Promise<Simulation> {
-    sim = new Simulation(picker, tokenizer, profiles);
+  async function startedSimulation(picker: DevicePicker, profiles: Record<string, SpeedProfile>, devices?: readonly object[]): Promise<Simulation> {
+    sim = new Simulation(picker, tokenizer, profiles, devices);
     await sim.until(sim.scheduler.start());
     return sim;
   }
@@ -168,5 +168,26 @@ describe('weighted scheduler on four simulated devices of different speeds', () 
       expect(counted, id).to.be.closeTo(ranS, 1e-9);
       expect(counted / makespanS, `${id} utilisation`).to.be.greaterThan(0.9);
     }
+  });
+
+  it('gives a device no batch larger than its maxBatchTokens, and smaller ones as usual', async () => {
+    const limited = DEVICES.map((d) => (d.id === 'cuda-0' ? { ...d, maxBatchTokens: 2048 } : d));
+    const s = await startedSimulation(new EarliestCompletionPicker(), steady, limited);
+    const small = ROWS.slice(0, 16);
+
+    await s.until(Promise.all([...Array.from({ length: 100 }, (_, i) => s.submit(i)), ...Array.from({ length: 100 }, (_, i) => s.submit(100 + i, small))]));
+
+    const onCuda0 = s.devices.get('cuda-0')!.runs.slice(2);
+    expect(onCuda0.length).to.be.greaterThan(0);
+    expect(Math.max(...onCuda0.map((r) => r.tokens))).to.equal(2048);
+  });
+
+  it('refuses a batch larger than every device takes, naming maxBatchTokens', async () => {
+    const s = await startedSimulation(new EarliestCompletionPicker(), steady, DEVICES.map((d) => ({ ...d, maxBatchTokens: 2048 })));
+
+    const refused = await s.submit(1).then(() => undefined, (error: { code: string; message: string }) => error);
+
+    expect(refused?.code).to.equal('EMBEDLINE_CONFIG');
+    expect(refused?.message).to.contain('maxBatchTokens');
   });
 });

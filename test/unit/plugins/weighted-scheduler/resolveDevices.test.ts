@@ -128,3 +128,11 @@ describe('countCudaDevices', () => {
     expect(countCudaDevices(undefined, () => undefined)).to.equal(1);
   });
 });
+
+describe('resolveDevices with batch limits', () => {
+  it("carries a configured device's maxBatchTokens", () => {
+    const config = weightedSchedulerConfigSchema.parse({ devices: [{ id: 'small-gpu', provider: 'cuda', deviceId: 0, maxBatchTokens: 16_384 }] });
+
+    expect(resolveDevices(config, embedline, { webgpu: false, cuda: true })[0]).to.include({ id: 'small-gpu', maxBatchTokens: 16_384 });
+  });
+});
