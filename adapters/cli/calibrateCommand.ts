@@ -6,7 +6,7 @@ import { DEFAULT_QUANTILES } from '../../core/precision/calibration.js';
 import { buildCalibration, writeCalibration } from '../../core/precision/calibrationFile.js';
 import { startEmbedline } from '../../core/runtime.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
-import { embedChunks } from './embed/embedChunks.js';
+import { embedChunks, FILE_JOB_CHUNK_TIMEOUT_MS } from './embed/embedChunks.js';
 import { readInputs } from './embed/readInputs.js';
 
 /**
@@ -36,7 +36,7 @@ export function registerCalibrateCommand(program: Command): void {
       try {
         process.stderr.write(`embedding ${texts.length} texts with the fp32 model\n`);
         const vectors: Float32Array[] = [];
-        for await (const chunk of embedChunks(runtime.pipeline, texts, { chunk: 256, concurrency: 4, priority: 'normal' })) vectors.push(...chunk.vectors);
+        for await (const chunk of embedChunks(runtime.pipeline, texts, { chunk: 256, concurrency: 4, priority: 'normal', timeoutMs: FILE_JOB_CHUNK_TIMEOUT_MS })) vectors.push(...chunk.vectors);
         const calibration = buildCalibration({
           model: modelName,
           modelSha256: manifest.files[MODEL_FILES.fp32]!.sha256,

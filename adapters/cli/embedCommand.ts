@@ -7,7 +7,7 @@ import { startEmbedline } from '../../core/runtime.js';
 import { isPriority, type Priority } from '../../core/pipeline/types.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
 import { readInputs, type InputFormat, type InputRow } from './embed/readInputs.js';
-import { embedChunks, type ChunkEmbedder } from './embed/embedChunks.js';
+import { embedChunks, FILE_JOB_CHUNK_TIMEOUT_MS, type ChunkEmbedder } from './embed/embedChunks.js';
 import { integerFlag } from './flagParsers.js';
 import { UsageError } from './usageError.js';
 import { embeddingLine, JsonlWriter, NpyWriter, type EmbeddingWriter } from './embed/outputWriters.js';
@@ -99,7 +99,7 @@ async function embedRows(rows: readonly InputRow[], writer: EmbeddingWriter, pip
   const started = Date.now();
   bar.start(total, alreadyDone, { rate: '0' });
   let written = 0;
-  const chunks = embedChunks(pipeline, rows.map((r) => r.text), { chunk: options.chunk, concurrency: options.concurrency, priority: options.priority as Priority, precision: options.precision });
+  const chunks = embedChunks(pipeline, rows.map((r) => r.text), { chunk: options.chunk, concurrency: options.concurrency, priority: options.priority as Priority, precision: options.precision, timeoutMs: FILE_JOB_CHUNK_TIMEOUT_MS });
   for await (const { start, quantized: vectors } of chunks) {
     for (let i = 0; i < vectors.length; i++) await writer.write(rows[start + i]!.id, vectors[i]!);
     written += vectors.length;

@@ -15,7 +15,16 @@ export interface ChunkOptions {
   readonly priority: NonNullable<EmbedOptions['priority']>;
   /** The precision every chunk asks for; the priority's (or core's fp32) when undefined. */
   readonly precision?: string | undefined;
+  /** Each chunk's pipeline timeout, queueing included; `batching.requestTimeoutMs` when undefined. */
+  readonly timeoutMs?: number | undefined;
 }
+
+/**
+ * The per-chunk timeout the file commands use. `concurrency` already bounds what a file job
+ * queues, so the HTTP default (30 s) would only fail a whole file on a slow or busy machine
+ * (long texts, other work on the cores); a chunk that takes this long means the runtime hangs.
+ */
+export const FILE_JOB_CHUNK_TIMEOUT_MS = 600_000;
 
 export interface EmbeddedChunk {
   /** Index of the chunk's first text in the input. */
@@ -41,7 +50,7 @@ export async function* embedChunks(pipeline: ChunkEmbedder, texts: readonly stri
   const launch = (): void => {
     const start = next;
     next = Math.min(texts.length, next + options.chunk);
-    const result = pipeline.embed(texts.slice(start, next), { priority: options.priority, precision: options.precision });
+    const result = pipeline.embed(texts.slice(start, next), { priority: options.priority, precision: options.precision, timeoutMs: options.timeoutMs });
     // Awaited below in order; this only keeps a chunk that fails after an earlier one from being reported as unhandled.
     result.catch(() => {});
     inFlight.push({ start, result });

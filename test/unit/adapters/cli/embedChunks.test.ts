@@ -1,15 +1,15 @@
 import { expect } from 'chai';
 import { embedChunks, type ChunkEmbedder } from '../../../../adapters/cli/embed/embedChunks.js';
-import type { EmbedResult } from '../../../../core/pipeline/types.js';
+import type { EmbedOptions, EmbedResult } from '../../../../core/pipeline/types.js';
 
 /** A pipeline whose requests the test settles by hand, to control the order results arrive in. */
 class HeldPipeline implements ChunkEmbedder {
-  readonly calls: { texts: readonly string[]; settle: (error?: Error) => void }[] = [];
+  readonly calls: { texts: readonly string[]; options: EmbedOptions | undefined; settle: (error?: Error) => void }[] = [];
 
-  embed(texts: readonly string[]): Promise<EmbedResult> {
+  embed(texts: readonly string[], options?: EmbedOptions): Promise<EmbedResult> {
     return new Promise((resolve, reject) => {
       const result: EmbedResult = { vectors: texts.map((t) => ({ values: Float32Array.of(Number(t)), quantized: { format: 'float32' as const, dimensions: 1, data: Float32Array.of(Number(t)) } })), promptTokens: 0, sources: [], attributes: new Map(), precision: { name: 'fp32', variant: 'fp32', format: 'float32' } };
-      this.calls.push({ texts, settle: (error) => (error ? reject(error) : resolve(result)) });
+      this.calls.push({ texts, options, settle: (error) => (error ? reject(error) : resolve(result)) });
     });
   }
 }
@@ -63,5 +63,19 @@ describe('embedChunks', () => {
     for await (const chunk of embedChunks(pipeline, [], { chunk: 4, concurrency: 2, priority: 'normal' })) seen.push(chunk);
 
     expect([seen, pipeline.calls]).to.deep.equal([[], []]);
+  });
+
+  it('gives every chunk the job\'s timeout, priority and precision', async () => {
+    const pipeline = new HeldPipeline();
+    const chunks = embedChunks(pipeline, texts, { chunk: 5, concurrency: 2, priority: 'background', precision: 'int8', timeoutMs: 600_000 });
+    const first = chunks.next();
+    await Promise.resolve();
+    for (const call of pipeline.calls) call.settle();
+    await first;
+
+    expect(pipeline.calls.map((c) => c.options)).to.deep.equal([
+      { priority: 'background', precision: 'int8', timeoutMs: 600_000 },
+      { priority: 'background', precision: 'int8', timeoutMs: 600_000 },
+    ]);
   });
 });
