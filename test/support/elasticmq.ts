@@ -1,11 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { probePort, terminate, trackChild } from './serverChild.js';
 
 /** Options for {@link startElasticMq}. Every queue gets a `<name>-dlq` dead-letter queue. */
 export interface ElasticMqOptions {
@@ -35,12 +35,7 @@ export interface ElasticMq {
 const SCRIPT = 'scripts/sqs-local/sqs-local.sh';
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,76}$/; // 80 minus the "-dlq" suffix
 const READY_TIMEOUT_MS = 60_000;
-const STOP_GRACE_MS = 5_000;
-const running = new Set<ChildProcess>();
 let fetched: Promise<void> | undefined;
-
-// A test run that crashes before its after-hook must not leave JVMs behind.
-process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
 /**
  * Starts a real ElasticMQ (SQS-compatible) server on 127.0.0.1 for integration tests.
@@ -70,7 +65,7 @@ export async function startElasticMq(opts: ElasticMqOptions = {}): Promise<Elast
     env: { ...process.env, ELASTICMQ_CONFIG: config, SQS_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  running.add(child);
+  trackChild(child);
   let spawnError: Error | undefined;
   child.once('error', (err) => (spawnError = err)); // unhandled, a failed spawn would crash the test runner
   const output = tail(child);
@@ -138,17 +133,6 @@ function repoRoot(): string {
   throw new Error(`Could not find ${SCRIPT} above ${fileURLToPath(import.meta.url)}.`);
 }
 
-/** Resolves with `port` (or a free one for 0) if nothing listens on it right now. */
-function probePort(port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', (err) => reject(new Error(`Port ${port} on 127.0.0.1 is not free; omit opts.port to get a free one.`, { cause: err })));
-    server.listen(port, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 // The port opens a few milliseconds before the configured queues exist, so wait for all of them.
 async function waitUntilReady(endpoint: string, queues: string[], child: ChildProcess, spawnError: () => Error | undefined): Promise<void> {
@@ -164,17 +148,6 @@ async function waitUntilReady(endpoint: string, queues: string[], child: ChildPr
   throw new Error(`not ready after ${READY_TIMEOUT_MS} ms`);
 }
 
-/** SIGTERM, then SIGKILL if the JVM has not exited within the grace period. */
-async function terminate(child: ChildProcess): Promise<void> {
-  running.delete(child);
-  // No pid: the spawn itself failed, so there is nothing to wait for.
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Keeps the last lines of the server's output for start-up error messages; draining also avoids a full pipe blocking the JVM. */
 function tail(child: ChildProcess, max = 40): () => string[] {

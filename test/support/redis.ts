@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { repoFile } from '../integration/observability/support/repoFiles.js';
+import { probePort, terminate, trackChild } from './serverChild.js';
 
 /** A running redis-server on 127.0.0.1; call `stop()` in an `after` hook. */
 export interface LocalRedis {
@@ -15,11 +16,6 @@ export interface LocalRedis {
 
 const SCRIPT = 'scripts/redis-local/redis-local.sh';
 const READY_TIMEOUT_MS = 10_000;
-const STOP_GRACE_MS = 5_000;
-const running = new Set<ChildProcess>();
-
-// A test run that crashes before its after-hook must not leave servers behind.
-process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
 /**
  * Starts a real redis-server (Debian's) through `scripts/redis-local/redis-local.sh run`, on a free
@@ -31,7 +27,7 @@ process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
  * await redis.stop();
  */
 export async function startRedis(opts: { port?: number } = {}): Promise<LocalRedis> {
-  const port = opts.port ?? (await freePort());
+  const port = opts.port ?? (await probePort(0));
   let child = await launch(port);
   return {
     port,
@@ -47,7 +43,7 @@ export async function startRedis(opts: { port?: number } = {}): Promise<LocalRed
 async function launch(port: number): Promise<ChildProcess> {
   // `run` execs redis-server, so the child's pid is the server's and signals reach it directly.
   const child = spawn('bash', [repoFile(SCRIPT), 'run'], { env: { ...process.env, REDIS_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
+  trackChild(child);
   const output: string[] = [];
   const keep = (chunk: Buffer): void => void output.push(chunk.toString('utf8'));
   child.stdout?.on('data', keep);
@@ -80,23 +76,3 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function terminate(child: ChildProcess): Promise<void> {
-  running.delete(child);
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
-}

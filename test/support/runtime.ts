@@ -16,3 +16,17 @@ export async function startTestRuntime(overrides: Partial<EmbedlineConfigInput> 
   const config = configSchema.parse({ cacheDir: testCacheDir(), ...overrides });
   return startEmbedline(Object.freeze(config), catalogue, modules);
 }
+
+/**
+ * Each text's vector from a plain runtime (core defaults, no plugins): the reference a plugin
+ * test compares its own runtime's vectors with.
+ */
+export async function defaultPathVectors(texts: readonly string[]): Promise<Map<string, Float32Array>> {
+  const plain = await startTestRuntime();
+  try {
+    const { vectors } = await plain.pipeline.embed(texts);
+    return new Map(texts.map((text, i) => [text, vectors[i]!.values]));
+  } finally {
+    await plain.close();
+  }
+}

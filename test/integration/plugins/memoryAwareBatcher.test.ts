@@ -7,7 +7,7 @@ import { estimateBatchBytes } from '../../../plugins/memory-aware-batcher/memory
 import { adaptiveStatePath } from '../../../plugins/predictive-batch-size/index.js';
 import { LONG_TEXTS, VARIED_SENTENCES } from '../../fixtures/sentences.js';
 import { maxAbsDiff } from '../../support/model.js';
-import { startTestRuntime, testCacheDir } from '../../support/runtime.js';
+import { defaultPathVectors, startTestRuntime, testCacheDir } from '../../support/runtime.js';
 
 const MINILM = { hiddenSize: 384, layers: 6, heads: 12, intermediateSize: 1536 };
 
@@ -19,13 +19,7 @@ describe('memory-aware-batcher plugin on the real model', () => {
   let reference: Map<string, Float32Array>;
 
   before(async () => {
-    const plain = await startTestRuntime();
-    try {
-      const { vectors } = await plain.pipeline.embed(texts);
-      reference = new Map(texts.map((text, i) => [text, vectors[i]!.values]));
-    } finally {
-      await plain.close();
-    }
+    reference = await defaultPathVectors(texts);
   });
 
   after(() => rm(adaptiveStatePath(testCacheDir(), stateFile), { force: true }));

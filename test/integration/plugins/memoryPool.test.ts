@@ -10,20 +10,14 @@ import { MemoryPoolMetrics } from '../../../plugins/memory-pool/MemoryPoolMetric
 import { PooledAllocator } from '../../../plugins/memory-pool/PooledAllocator.js';
 import { VARIED_SENTENCES } from '../../fixtures/sentences.js';
 import { maxAbsDiff, realModel } from '../../support/model.js';
-import { startTestRuntime } from '../../support/runtime.js';
+import { defaultPathVectors, startTestRuntime } from '../../support/runtime.js';
 
 describe('memory-pool plugin on the real model', () => {
   const texts = [...VARIED_SENTENCES];
   let reference: Map<string, Float32Array>;
 
   before(async () => {
-    const plain = await startTestRuntime();
-    try {
-      const { vectors } = await plain.pipeline.embed(texts);
-      reference = new Map(texts.map((text, i) => [text, vectors[i]!.values]));
-    } finally {
-      await plain.close();
-    }
+    reference = await defaultPathVectors(texts);
   });
 
   async function withPool(options: Record<string, unknown>, body: (runtime: EmbedlineRuntime, pool: PooledAllocator) => Promise<void>): Promise<void> {

@@ -6,7 +6,7 @@ import type { PredictiveBatchSizePolicy } from '../../../plugins/predictive-batc
 import { PREDICTIVE_BATCH_SIZE_POLICY } from '../../../plugins/predictive-batch-size/tokens.js';
 import { VARIED_SENTENCES } from '../../fixtures/sentences.js';
 import { maxAbsDiff } from '../../support/model.js';
-import { startTestRuntime, testCacheDir } from '../../support/runtime.js';
+import { defaultPathVectors, startTestRuntime, testCacheDir } from '../../support/runtime.js';
 
 describe('predictive-batch-size plugin on the real model', () => {
   const texts = [...VARIED_SENTENCES];
@@ -14,13 +14,7 @@ describe('predictive-batch-size plugin on the real model', () => {
   let reference: Map<string, Float32Array>;
 
   before(async () => {
-    const plain = await startTestRuntime();
-    try {
-      const { vectors } = await plain.pipeline.embed(texts);
-      reference = new Map(texts.map((text, i) => [text, vectors[i]!.values]));
-    } finally {
-      await plain.close();
-    }
+    reference = await defaultPathVectors(texts);
   });
 
   after(() => rm(adaptiveStatePath(testCacheDir(), stateFile), { force: true }));

@@ -5,7 +5,7 @@ import type { RlBatchAgentPolicy } from '../../../plugins/rl-batch-agent/RlBatch
 import { RL_BATCH_AGENT_POLICY } from '../../../plugins/rl-batch-agent/tokens.js';
 import { VARIED_SENTENCES } from '../../fixtures/sentences.js';
 import { maxAbsDiff } from '../../support/model.js';
-import { startTestRuntime, testCacheDir } from '../../support/runtime.js';
+import { defaultPathVectors, startTestRuntime, testCacheDir } from '../../support/runtime.js';
 
 describe('rl-batch-agent plugin on the real model', () => {
   const texts = [...VARIED_SENTENCES];
@@ -13,13 +13,7 @@ describe('rl-batch-agent plugin on the real model', () => {
   let reference: Map<string, Float32Array>;
 
   before(async () => {
-    const plain = await startTestRuntime();
-    try {
-      const { vectors } = await plain.pipeline.embed(texts);
-      reference = new Map(texts.map((text, i) => [text, vectors[i]!.values]));
-    } finally {
-      await plain.close();
-    }
+    reference = await defaultPathVectors(texts);
   });
 
   after(() => rm(adaptiveStatePath(testCacheDir(), stateFile), { force: true }));
