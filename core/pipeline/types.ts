@@ -28,6 +28,16 @@ export interface EmbedOptions {
   readonly precision?: string | undefined;
   /** Caller's id for logs and traces (HTTP request id, SQS message id). */
   readonly requestId?: string | undefined;
+  /**
+   * A prompt name from the model's prompts (e.g. 'query'); its text is prefixed to every input before
+   * tokenization (and is part of the cache's text key). Unknown names: EMBEDLINE_BAD_INPUT naming the model's prompts.
+   */
+  readonly promptName?: string | undefined;
+  /**
+   * The input's role, mapped to the model's 'query' prompt, or to its 'passage'/'document'/'text' prompt for
+   * 'document'. Ignored by a model without prompts; disagreeing with promptName: EMBEDLINE_BAD_INPUT.
+   */
+  readonly inputType?: 'query' | 'document' | undefined;
 }
 
 export interface EmbedResult {
