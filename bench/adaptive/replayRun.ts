@@ -6,7 +6,7 @@ import { PRIORITIES, type Priority } from '../../core/pipeline/types.js';
 import { pluginRegistries, startEmbedline } from '../../core/runtime.js';
 import { observerModule } from '../../adapters/prometheus/observerModule.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
-import { adaptiveStatePath } from '../../plugins/predictive-batch-size/index.js';
+import { adaptiveStatePath } from '../../core/adaptive/index.js';
 import { percentile } from '../support/stats.js';
 import { startContention } from './contention.js';
 import type { Arrival } from './loadPlan.js';

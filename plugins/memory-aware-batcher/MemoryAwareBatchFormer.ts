@@ -1,6 +1,6 @@
 import type { BatchFormer, FormLimits } from '../../core/ports/BatchFormer.js';
 import type { WorkItem } from '../../core/pipeline/types.js';
-import { LengthAwareBatchFormer } from '../../core/pipeline/batching/LengthAwareBatchFormer.js';
+import { LengthAwareBatchFormer } from '../../core/adaptive/index.js';
 import { estimateBatchBytes } from './memoryEstimate.js';
 import type { MemoryAwareMetrics } from './MemoryAwareMetrics.js';
 import type { ModelDimensions } from './modelDimensions.js';

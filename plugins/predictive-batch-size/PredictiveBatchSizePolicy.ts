@@ -3,7 +3,7 @@ import type { PredictiveBatchSizeConfig } from './config.js';
 import { ErrorWindow } from './ErrorWindow.js';
 import { LatencyModel } from './LatencyModel.js';
 import type { PredictiveState } from './learnedState.js';
-import { tightestTarget, type LatencyTargets } from './latencyTargets.js';
+import { tightestTarget, type LatencyTargets } from '../../core/adaptive/index.js';
 import type { PredictiveMetrics, PredictiveReadout } from './PredictiveMetrics.js';
 import { planShape } from './ShapePlanner.js';
 

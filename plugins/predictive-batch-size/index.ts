@@ -1,16 +1,14 @@
-import { join } from 'node:path';
 import { ContainerModule } from 'inversify';
 import type { EmbedlineConfig } from '../../core/config/schema.js';
 import { EMBEDLINE_CONFIG } from '../../core/config/tokens.js';
+import { adaptiveStatePath, latencyTargets, LearnedStateFile } from '../../core/adaptive/index.js';
 import type { PluginDefinition, PluginManifest } from '../../core/plugin.js';
 import { BATCH_SIZE_POLICY, type BatchShape } from '../../core/ports/BatchSizePolicy.js';
 import { METRICS_REGISTRY } from '../../core/ports/MetricsRegistry.js';
 import { predictiveBatchSizeConfigSchema, type PredictiveBatchSizeConfig } from './config.js';
 import { predictiveStateSchema } from './learnedState.js';
-import { latencyTargets } from './latencyTargets.js';
 import { PredictiveBatchSizePolicy } from './PredictiveBatchSizePolicy.js';
 import { PredictiveMetrics } from './PredictiveMetrics.js';
-import { LearnedStateFile } from './stateFile.js';
 import { PREDICTIVE_BATCH_SIZE_CONFIG, PREDICTIVE_BATCH_SIZE_POLICY } from './tokens.js';
 
 export const manifest: PluginManifest = {
@@ -22,11 +20,6 @@ export const manifest: PluginManifest = {
 };
 
 const warn = (line: string): void => process.emitWarning(line, 'EmbedlineAdaptiveBatchingWarning');
-
-/** The adaptive-state folder under cacheDir, shared by the learning batch plugins. */
-export function adaptiveStatePath(cacheDir: string, file: string): string {
-  return join(cacheDir, 'adaptive', file);
-}
 
 /** Builds the policy: loads its persisted state (an invalid file is a warning and a fresh start). */
 export async function createPredictivePolicy(config: PredictiveBatchSizeConfig, core: Readonly<EmbedlineConfig>, metrics = new PredictiveMetrics()): Promise<PredictiveBatchSizePolicy> {

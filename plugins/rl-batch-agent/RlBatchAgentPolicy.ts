@@ -1,5 +1,5 @@
 import type { BatchFeedback, BatchShape, BatchSizePolicy, BatchState } from '../../core/ports/BatchSizePolicy.js';
-import type { LatencyTargets } from '../predictive-batch-size/latencyTargets.js';
+import type { LatencyTargets } from '../../core/adaptive/index.js';
 import type { Arm } from './arms.js';
 import type { RlBatchAgentConfig } from './config.js';
 import { CONTEXT_SIZE, contextOf } from './context.js';

@@ -1,5 +1,5 @@
 import type { BatchState } from '../../core/ports/BatchSizePolicy.js';
-import { tightestTarget, type LatencyTargets } from '../predictive-batch-size/latencyTargets.js';
+import { tightestTarget, type LatencyTargets } from '../../core/adaptive/index.js';
 
 export const CONTEXT_SIZE = 5;
 

@@ -1,5 +1,5 @@
 import type { BatchFeedback } from '../../core/ports/BatchSizePolicy.js';
-import type { LatencyTargets } from '../predictive-batch-size/latencyTargets.js';
+import type { LatencyTargets } from '../../core/adaptive/index.js';
 
 /** A failed batch is worth this much: worse than any slow batch the penalty would normally give. */
 export const FAILED_BATCH_REWARD = -1;

@@ -4,7 +4,7 @@ import { BATCH_FORMER } from '../../../core/ports/BatchFormer.js';
 import { pluginRegistries, type EmbedlineRuntime } from '../../../core/runtime.js';
 import type { MemoryAwareBatchFormer } from '../../../plugins/memory-aware-batcher/MemoryAwareBatchFormer.js';
 import { estimateBatchBytes } from '../../../plugins/memory-aware-batcher/memoryEstimate.js';
-import { adaptiveStatePath } from '../../../plugins/predictive-batch-size/index.js';
+import { adaptiveStatePath } from '../../../core/adaptive/index.js';
 import { LONG_TEXTS, VARIED_SENTENCES } from '../../fixtures/sentences.js';
 import { maxAbsDiff } from '../../support/model.js';
 import { defaultPathVectors, startTestRuntime, testCacheDir } from '../../support/runtime.js';

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { expect } from 'chai';
 import { pluginRegistries } from '../../../core/runtime.js';
-import { adaptiveStatePath } from '../../../plugins/predictive-batch-size/index.js';
+import { adaptiveStatePath } from '../../../core/adaptive/index.js';
 import type { PredictiveBatchSizePolicy } from '../../../plugins/predictive-batch-size/PredictiveBatchSizePolicy.js';
 import { PREDICTIVE_BATCH_SIZE_POLICY } from '../../../plugins/predictive-batch-size/tokens.js';
 import { VARIED_SENTENCES } from '../../fixtures/sentences.js';

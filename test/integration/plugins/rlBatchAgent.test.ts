@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { expect } from 'chai';
-import { adaptiveStatePath } from '../../../plugins/predictive-batch-size/index.js';
+import { adaptiveStatePath } from '../../../core/adaptive/index.js';
 import type { RlBatchAgentPolicy } from '../../../plugins/rl-batch-agent/RlBatchAgentPolicy.js';
 import { RL_BATCH_AGENT_POLICY } from '../../../plugins/rl-batch-agent/tokens.js';
 import { VARIED_SENTENCES } from '../../fixtures/sentences.js';

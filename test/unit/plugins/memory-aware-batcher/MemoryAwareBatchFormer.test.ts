@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { FormLimits } from '../../../../core/ports/BatchFormer.js';
-import { LengthAwareBatchFormer } from '../../../../core/pipeline/batching/LengthAwareBatchFormer.js';
+import { LengthAwareBatchFormer } from '../../../../core/adaptive/index.js';
 import { MemoryAwareBatchFormer } from '../../../../plugins/memory-aware-batcher/MemoryAwareBatchFormer.js';
 import { MemoryAwareMetrics } from '../../../../plugins/memory-aware-batcher/MemoryAwareMetrics.js';
 import { estimateBatchBytes } from '../../../../plugins/memory-aware-batcher/memoryEstimate.js';

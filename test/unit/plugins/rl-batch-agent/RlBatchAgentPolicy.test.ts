@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { configSchema } from '../../../../core/config/schema.js';
-import { adaptiveStatePath } from '../../../../plugins/predictive-batch-size/index.js';
+import { adaptiveStatePath } from '../../../../core/adaptive/index.js';
 import { buildArms } from '../../../../plugins/rl-batch-agent/arms.js';
 import { rlBatchAgentConfigSchema } from '../../../../plugins/rl-batch-agent/config.js';
 import { createRlPolicy } from '../../../../plugins/rl-batch-agent/index.js';

@@ -1,5 +1,9 @@
-import { PRIORITIES, type Priority } from '../../core/pipeline/types.js';
-import type { PredictiveBatchSizeConfig } from './config.js';
+import { PRIORITIES, type Priority } from '../pipeline/types.js';
+
+/** A learning batch plugin's `latencyTargetMs` option: per priority, unset ones fall back to the request timeout. */
+export interface LatencyTargetOptions {
+  readonly latencyTargetMs: Readonly<Partial<Record<Priority, number | undefined>>>;
+}
 
 /** Default targets as shares of `batching.requestTimeoutMs`: a batch may spend that much of a request's time. */
 export const DEFAULT_TARGET_SHARE: Readonly<Record<Priority, number>> = { critical: 0.01, normal: 0.05, background: 0.2 };
@@ -7,7 +11,7 @@ export const DEFAULT_TARGET_SHARE: Readonly<Record<Priority, number>> = { critic
 export type LatencyTargets = Readonly<Record<Priority, number>>;
 
 /** Configured targets, the rest from the request timeout. */
-export function latencyTargets(config: Pick<PredictiveBatchSizeConfig, 'latencyTargetMs'>, requestTimeoutMs: number): LatencyTargets {
+export function latencyTargets(config: LatencyTargetOptions, requestTimeoutMs: number): LatencyTargets {
   return Object.fromEntries(PRIORITIES.map((p) => [p, config.latencyTargetMs[p] ?? requestTimeoutMs * DEFAULT_TARGET_SHARE[p]])) as Record<Priority, number>;
 }
 

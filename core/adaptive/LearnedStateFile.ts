@@ -1,6 +1,11 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { z } from 'zod';
+
+/** The adaptive-state folder under `cacheDir`, shared by the learning batch plugins: `<cacheDir>/adaptive/<file>`. */
+export function adaptiveStatePath(cacheDir: string, file: string): string {
+  return join(cacheDir, 'adaptive', file);
+}
 
 /** Outcome of reading a learned-state file: the state, or why it was not used. */
 export interface LoadedState<T> {
@@ -14,7 +19,7 @@ export interface LoadedState<T> {
  * the file, so a crash mid-write leaves the previous state, never half of one. A file that does
  * not parse or does not match the schema is reported as a problem and ignored (the plugin
  * starts fresh); a missing file is just a first start. Shared by predictive-batch-size and
- * rl-batch-agent.
+ * rl-batch-agent; files live under `adaptiveStatePath`.
  *
  * @example
  * const file = new LearnedStateFile(join(cacheDir, 'adaptive', 'x.json'), schema);
