@@ -6,13 +6,18 @@ import { BATCHER, type Batcher } from './ports/Batcher.js';
 import { DEVICE_SCHEDULER, type DeviceScheduler } from './ports/DeviceScheduler.js';
 import { METRICS_REGISTRY, type MetricsRegistry } from './ports/MetricsRegistry.js';
 import { ENCODE_PIPELINE, type EncodePipeline } from './pipeline/EncodePipeline.js';
+import { SHUTDOWN_HOOKS } from './ports/ShutdownHook.js';
+import { runShutdownHooks } from './runShutdownHooks.js';
 
 /** A started pipeline and what its adapters need to run and stop it. */
 export interface EmbedlineRuntime {
   readonly container: Container;
   readonly pipeline: EncodePipeline;
   readonly scheduler: DeviceScheduler;
-  /** Waits for everything accepted to finish, then stops the inference workers. */
+  /**
+   * Waits for everything accepted to finish, runs the plugins' shutdown hooks (SHUTDOWN_HOOKS:
+   * each time-limited, failures logged), then stops the inference workers. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -30,6 +35,8 @@ export async function startEmbedline(config: Readonly<EmbedlineConfig>, catalogu
   const pipeline = await container.getAsync(ENCODE_PIPELINE);
   const scheduler = await container.getAsync(DEVICE_SCHEDULER);
   const batcher: Batcher = await container.getAsync(BATCHER);
+  // Resolved now, with the pipeline: resolving at close() could build a plugin's parts just to close them.
+  const hooks = container.isBound(SHUTDOWN_HOOKS) ? await container.getAllAsync(SHUTDOWN_HOOKS) : [];
   await scheduler.start();
   let closing: Promise<void> | undefined;
   return {
@@ -39,6 +46,7 @@ export async function startEmbedline(config: Readonly<EmbedlineConfig>, catalogu
     close: () =>
       (closing ??= (async () => {
         await batcher.drain();
+        await runShutdownHooks(hooks);
         await scheduler.close();
       })()),
   };
