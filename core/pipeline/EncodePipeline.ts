@@ -101,11 +101,16 @@ export class EncodePipeline {
     await this.runStages(SPAN_NAMES.preProcess, this.tokenizeStages, ctx, (s) => s.beforeTokenize!(ctx));
     const pending = ctx.pending();
     if (pending.length > 0) {
-      const tokens = await inSpan(SPAN_NAMES.tokenize, () => this.runtime.tokenizer.tokenize(pending.map((i) => ctx.texts[i]!)));
-      pending.forEach((textIndex, k) => {
-        ctx.tokenIds[textIndex] = tokens[k]!.ids;
-        ctx.tokenCounts[textIndex] = tokens[k]!.ids.length;
-      });
+      // A text repeated in the request is tokenized once (and, with the same ids, inferred once: submitPending).
+      const unique = [...new Set(pending.map((i) => ctx.texts[i]!))];
+      const tokens = await inSpan(SPAN_NAMES.tokenize, () => this.runtime.tokenizer.tokenize(unique));
+      const byText = new Map(unique.map((text, k) => [text, tokens[k]!.ids]));
+      for (const textIndex of pending) {
+        const ids = byText.get(ctx.texts[textIndex]!)!;
+        ctx.tokenIds[textIndex] = ids;
+        // Every occurrence counts towards prompt_tokens, as if sent in requests of its own.
+        ctx.tokenCounts[textIndex] = ids.length;
+      }
     }
     await this.runStages(SPAN_NAMES.preProcess, this.batchStages, ctx, (s) => s.beforeBatch!(ctx));
     // Queue wait, batch, inference and pooling spans come from the batcher (BatchTrace).

@@ -63,6 +63,21 @@ describe('EncodePipeline', () => {
     expect(result.promptTokens).to.equal(6);
   });
 
+  it('tokenizes and infers a text repeated in one request once, gives every occurrence its own equal vector, and counts each occurrence\'s tokens', async () => {
+    const tokenized: string[] = [];
+    const batcher = new EchoBatcher();
+
+    const result = await pipelineWith(batcher, tokenized).embed(['abc', 'xy', 'abc', 'abc']);
+
+    expect(tokenized).to.deep.equal(['abc', 'xy']);
+    expect(batcher.submitted.map((i) => i.ids.length).sort()).to.deep.equal([2, 3]);
+    expect(result.vectors.map((v) => Array.from(v.values))).to.deep.equal([[3, 0], [2, 0], [3, 0], [3, 0]]);
+    expect(result.sources).to.deep.equal(['computed', 'computed', 'computed', 'computed']);
+    // Copies, not one shared array: a caller changing one vector cannot change another.
+    expect(result.vectors[0]!.values).to.not.equal(result.vectors[2]!.values);
+    expect(result.promptTokens).to.equal(3 + 2 + 3 + 3);
+  });
+
   it('runs beforeBatch stages after tokenization, with token ids set, and lets them change the variant', async () => {
     const batcher = new EchoBatcher();
     const seen: (number | undefined)[] = [];

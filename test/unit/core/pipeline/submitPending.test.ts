@@ -151,6 +151,21 @@ describe('submitPending', () => {
     expect(batcher.submitted[2]!.isCancelled()).to.equal(true);
   });
 
+  it('queues texts with the same token ids once and settles each of them with its own copy of the vector', async () => {
+    const batcher = new RecordingBatcher();
+    const ctx = contextWith([3, 2, 3]);
+    ctx.tokenIds[2] = Int32Array.from(ctx.tokenIds[0]!); // text 2 tokenizes exactly like text 0
+
+    const done = submitPending(ctx, batcher);
+    expect(batcher.submitted.map((i) => Array.from(i.ids))).to.deep.equal([[1, 1], [0, 0, 0]]);
+    batcher.submitted.forEach((item) => batcher.answer(item));
+    await done;
+
+    expect(ctx.vectors.map((v) => Array.from(v!))).to.deep.equal([[0, 3], [1, 2], [0, 3]]);
+    expect(ctx.vectors[2]).to.not.equal(ctx.vectors[0]);
+    expect([0, 1, 2].map((i) => ctx.sourceOf(i))).to.deep.equal(['computed', 'computed', 'computed']);
+  });
+
   it('refuses with EMBEDLINE_INTERNAL a pending text that was never tokenized', async () => {
     const ctx = contextWith([3, 3]);
     ctx.tokenIds[1] = undefined;
