@@ -16,6 +16,11 @@ export interface PriorityQueueState {
   readonly depth: number;
   /** How long its oldest text has waited; 0 when empty. */
   readonly oldestWaitMs: number;
+  /**
+   * Real tokens queued in this class: with `depth`, the length of the texts about to be batched,
+   * which a policy sees before any batch of them has run (a move to long texts shows here first).
+   */
+  readonly tokens?: number | undefined;
 }
 
 /** What the batcher knows when it is about to form a batch. */

@@ -14,6 +14,11 @@ export function batchFeatures(rows: number, seqLen: number): [number, number, nu
 }
 
 const FEATURES = 4;
+/**
+ * The "no prior knowledge" covariance. Scaled features are small (x / observed ms), so it must be
+ * large for the prior not to bias the fit.
+ */
+const PRIOR = 1e8;
 
 /** What the model keeps between restarts. */
 export interface LatencyModelState {
@@ -42,9 +47,8 @@ export class LatencyModel {
     state?: LatencyModelState,
   ) {
     this.weights = state ? [...state.weights] : new Array<number>(FEATURES).fill(0);
-    // A large initial covariance says "no prior knowledge": the first samples dominate. Scaled
-    // features are small (x / observed ms), so it must be large for the prior not to bias the fit.
-    this.covariance = state ? [...state.covariance] : identity(1e8);
+    // A large initial covariance says "no prior knowledge": the first samples dominate.
+    this.covariance = state ? [...state.covariance] : identity(PRIOR);
     this.count = state?.samples ?? 0;
   }
 
@@ -70,9 +74,22 @@ export class LatencyModel {
     const gain = px.map((v) => v / gainDenominator);
     const error = 1 - dot(this.weights, x); // the scaled target: observedMs × scale
     this.weights = this.weights.map((w, i) => w + gain[i]! * error);
-    // P ← (P − k·(xᵀP)) / λ; P is symmetric, so xᵀP is px transposed.
-    this.covariance = this.covariance.map((p, cell) => (p - gain[Math.floor(cell / FEATURES)]! * px[cell % FEATURES]!) / this.forgetting);
+    // P ← (P − k·(xᵀP)) / λ; P is symmetric, so xᵀP is px transposed. Forgetting divides by λ only
+    // while P is no wider than the prior: batches of one shape for hours (an idle server sending
+    // single texts) would otherwise grow P without bound in the directions they never excite
+    // ("covariance windup"), and the next batch of another shape would throw the weights off.
+    const lambda = trace(this.covariance) < FEATURES * PRIOR ? this.forgetting : 1;
+    this.covariance = this.covariance.map((p, cell) => (p - gain[Math.floor(cell / FEATURES)]! * px[cell % FEATURES]!) / lambda);
     this.count++;
+  }
+
+  /**
+   * Forgets how sure it is, keeping what it believes: the covariance goes back to the prior and
+   * the weights stay. The next batches then move the fit as much as the first ones did, starting
+   * from the old weights rather than from zero. Called when the cost curve has shifted.
+   */
+  reopen(): void {
+    this.covariance = identity(PRIOR);
   }
 
   state(): LatencyModelState {
@@ -82,6 +99,12 @@ export class LatencyModel {
 
 function identity(scale: number): number[] {
   return Array.from({ length: FEATURES * FEATURES }, (_, cell) => (cell % (FEATURES + 1) === 0 ? scale : 0));
+}
+
+function trace(matrix: readonly number[]): number {
+  let sum = 0;
+  for (let i = 0; i < FEATURES; i++) sum += matrix[i * (FEATURES + 1)]!;
+  return sum;
 }
 
 function dot(a: readonly number[], b: readonly number[]): number {

@@ -22,6 +22,7 @@ export class PredictiveMetrics {
 
   readonly samples = new Counter({ name: 'embedline_predictive_batch_samples_total', help: 'Successful batches the latency model learned from.', registers: [this.registry] });
   readonly failures = new Counter({ name: 'embedline_predictive_batch_failures_total', help: 'Failed batches reported to the policy (each lowers the row ceiling).', registers: [this.registry] });
+  readonly shifts = new Counter({ name: 'embedline_predictive_batch_shifts_total', help: 'Times the prediction error stayed high long enough to count as a shift of the cost curve; each reopens the latency model.', registers: [this.registry] });
 
   constructor() {
     const read = (): PredictiveReadout | undefined => this.readout();

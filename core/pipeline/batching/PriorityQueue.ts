@@ -37,7 +37,7 @@ export class PriorityQueue {
   }
 
   state(now: number): Record<Priority, PriorityQueueState> {
-    const of = (p: Priority): PriorityQueueState => ({ depth: this.queues[p].length, oldestWaitMs: this.queues[p][0] ? now - this.queues[p][0].enqueuedAt : 0 });
+    const of = (p: Priority): PriorityQueueState => ({ depth: this.queues[p].length, oldestWaitMs: this.queues[p][0] ? now - this.queues[p][0].enqueuedAt : 0, tokens: this.tokens[p] });
     return { critical: of('critical'), normal: of('normal'), background: of('background') };
   }
 

@@ -71,4 +71,43 @@ describe('predictive-batch-size LatencyModel', () => {
     expect(restored.predict(24, 100)).to.equal(model.predict(24, 100));
     expect(restored.samples).to.equal(50);
   });
+
+  it('stays sound after thousands of batches of one shape with forgetting on (no covariance windup)', () => {
+    const random = seededRandom(12);
+    const device = new CostCurveDevice(CPU_LIKE, random);
+    const model = new LatencyModel(0.98);
+    for (let i = 0; i < 100; i++) {
+      const { rows, seqLen } = randomShape(random);
+      model.update(rows, seqLen, device.run(rows, seqLen).inferMs);
+    }
+    // An idle server: single short texts for hours. Unchecked, λ = 0.98 would grow the
+    // unexcited directions of the covariance by 0.98^-3000 ≈ 1e26.
+    for (let i = 0; i < 3000; i++) model.update(1, 16, device.run(1, 16).inferMs);
+    for (let i = 0; i < 30; i++) {
+      const { rows, seqLen } = randomShape(random);
+      model.update(rows, seqLen, device.run(rows, seqLen).inferMs);
+    }
+
+    expect(model.state().covariance.every(Number.isFinite)).to.equal(true);
+    expect(heldOutMape(model, device, seededRandom(13), 200)).to.be.below(0.05);
+  });
+
+  it('re-learns a slowed device within 20 batches once reopened, starting from its old weights', () => {
+    const random = seededRandom(14);
+    const device = new CostCurveDevice(CPU_LIKE, random);
+    const model = new LatencyModel(1);
+    const train = (batches: number): void => {
+      for (let i = 0; i < batches; i++) {
+        const { rows, seqLen } = randomShape(random);
+        model.update(rows, seqLen, device.run(rows, seqLen).inferMs);
+      }
+    };
+    train(500);
+    device.slowdown = 3;
+
+    model.reopen();
+    train(20);
+
+    expect(heldOutMape(model, device, seededRandom(15), 200)).to.be.below(0.05);
+  });
 });
