@@ -15,6 +15,8 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; p
   EMBEDLINE_LOG_LEVEL: { path: ['logLevel'], parse: str },
   EMBEDLINE_MODEL: { path: ['model', 'name'], parse: str },
   EMBEDLINE_MODEL_VARIANT: { path: ['model', 'variant'], parse: str },
+  /** Comma-separated names (or directories) served together; the first answers requests that name none. */
+  EMBEDLINE_MODELS: { path: ['models'], parse: list },
   EMBEDLINE_MAX_TOKENS: { path: ['model', 'maxTokens'], parse: int },
   EMBEDLINE_MODEL_SOURCES: { path: ['model', 'sources'], parse: list },
   EMBEDLINE_MODEL_AUTO_PULL: { path: ['model', 'autoPull'], parse: bool },

@@ -2,6 +2,7 @@ import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { MODEL_VARIANTS } from '../model/variants.js';
+import { SERVED_MODEL_ID_PATTERN, servedModelId } from '../models/servedModelId.js';
 
 const cores = availableParallelism();
 const defaultWorkers = Math.max(1, Math.min(cores, 2));
@@ -38,6 +39,37 @@ export const configSchema = z.strictObject({
         verifyOnStart: z.boolean().default(true),
       })
       .prefault({}),
+    /**
+     * Several models served at once (docs/configuration.md "Several models"). Empty: the `model`
+     * section alone, as before. Each entry is a catalogue name or model directory, or an object;
+     * what an entry leaves out (variant, maxTokens, sources, autoPull, verifyOnStart, hub
+     * settings) it inherits from `model`. The first entry answers requests that name no model.
+     */
+    models: z
+      .array(
+        z.union([
+          z.string().min(1),
+          z.strictObject({
+            /** The name requests use (`model` field, URL, metric label); default: `name`. */
+            id: z.string().regex(SERVED_MODEL_ID_PATTERN, 'must be 1-128 characters of [A-Za-z0-9._-], starting with a letter or digit').optional(),
+            name: z.string().min(1),
+            variant: z.enum(MODEL_VARIANTS).optional(),
+            maxTokens: positiveInt.max(512).optional(),
+            /** Load on the first request for it instead of at start. */
+            lazy: z.boolean().default(false),
+          }),
+        ]),
+      )
+      .default([])
+      .superRefine((entries, ctx) => {
+        const seen = new Set<string>();
+        entries.forEach((entry, index) => {
+          const id = servedModelId(entry);
+          if (!SERVED_MODEL_ID_PATTERN.test(id)) ctx.addIssue({ code: 'custom', path: [index], message: `serves under the id "${id}", which is not 1-128 characters of [A-Za-z0-9._-]; give the entry an "id"` });
+          if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [index], message: `the id "${id}" is served twice; give one of the entries another "id"` });
+          seen.add(id);
+        });
+      }),
     encoder: z.strictObject({
         workers: positiveInt.max(64).default(defaultWorkers),
         intraOpThreads: positiveInt.max(256).default(Math.max(1, Math.floor(cores / defaultWorkers))),

@@ -75,7 +75,7 @@ describe('HTTP API on the real model', () => {
     await post('/v1/embeddings', { input: 'count me' });
     const text = await (await fetch(`${base}/metrics`)).text();
 
-    expect(text).to.match(/embedline_requests_total\{priority="normal",outcome="ok"\} \d+/);
+    expect(text).to.match(/embedline_requests_total\{model="all-MiniLM-L6-v2",priority="normal",outcome="ok"\} \d+/);
     expect(text).to.contain('embedline_batch_size_bucket');
     expect(text).to.contain('embedline_queue_depth');
   });
@@ -129,7 +129,7 @@ describe('HTTP API on the real model', () => {
     await post('/v1/embeddings', { input: 'critical text' }, { 'x-priority': 'critical' });
     const text = await (await fetch(`${base}/metrics`)).text();
 
-    expect(text).to.match(/embedline_requests_total\{priority="critical",outcome="ok"\} [1-9]/);
+    expect(text).to.match(/embedline_requests_total\{model="all-MiniLM-L6-v2",priority="critical",outcome="ok"\} [1-9]/);
   });
 
   it('works with the official openai client, whose vectors match the pipeline', async () => {
