@@ -7,6 +7,7 @@ import type { MetricsRegistry } from '../../core/ports/MetricsRegistry.js';
 import type { PipelineMetrics } from '../prometheus/PipelineMetrics.js';
 import { sendError } from './errorResponse.js';
 import { registerEmbeddingRoutes } from './routes.js';
+import { TokenIdDecoder } from './tokenIds/TokenIdDecoder.js';
 
 export interface HttpServerDeps {
   readonly config: Readonly<EmbedlineConfig>;
@@ -62,7 +63,9 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     return reply.type(deps.metrics.registry.contentType).send(texts.join('\n'));
   });
 
-  registerEmbeddingRoutes(app, { modelName: deps.config.model.name, limits: http, pipeline: deps.pipeline });
+  const tokenIds = http.tokenIds === 'off' ? undefined : new TokenIdDecoder(http.tokenIds);
+  app.addHook('onClose', async () => tokenIds?.close());
+  registerEmbeddingRoutes(app, { modelName: deps.config.model.name, limits: http, pipeline: deps.pipeline, tokenIds });
   return app;
 }
 

@@ -5,11 +5,14 @@ import { readModelCalibration } from '../../core/precision/modelCalibration.js';
 import { isJsonVectorEncoding, JSON_VECTOR_ENCODINGS, quantizedToBase64, quantizedToJson } from '../encoding/index.js';
 import { inCallerTrace } from '../otel/callerTrace.js';
 import { precisionFrom, reportPrecision } from './precisionHeaders.js';
-import { priorityFrom, shownValue, textsFrom, type InputLimits } from './requestLimits.js';
+import { inputTexts, priorityFrom, shownValue, type InputLimits } from './requestLimits.js';
+import type { TokenIdDecoder } from './tokenIds/TokenIdDecoder.js';
 
 export interface RouteDeps {
   readonly modelName: string;
   readonly limits: InputLimits;
+  /** Decodes token-id inputs; undefined refuses them (`http.tokenIds: off`). */
+  readonly tokenIds?: TokenIdDecoder | undefined;
   /** Undefined until the model is loaded. */
   readonly pipeline: () => EncodePipeline | undefined;
 }
@@ -27,7 +30,7 @@ interface OpenAiBody {
 export function registerEmbeddingRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/v1/embeddings', async (request: FastifyRequest<{ Body: OpenAiBody }>, reply) => {
     const body = bodyObject(request.body);
-    const texts = textsFrom(body.input, 'input', deps.limits);
+    const texts = await inputTexts(body.input, 'input', deps.limits, deps.tokenIds);
     const format = body.encoding_format ?? 'float';
     if (!isJsonVectorEncoding(format)) throw new EmbedlineError('EMBEDLINE_BAD_INPUT', `encoding_format must be ${JSON_VECTOR_ENCODINGS.map((f) => `"${f}"`).join(' or ')}; got ${shownValue(format)}.`);
     if (body.model !== undefined && body.model !== deps.modelName) {
@@ -52,7 +55,7 @@ export function registerEmbeddingRoutes(app: FastifyInstance, deps: RouteDeps): 
   // TEI answers bare arrays, so the precision travels only in the response headers.
   app.post('/embed', async (request: FastifyRequest<{ Body: { inputs?: unknown; priority?: unknown; precision?: unknown } }>, reply) => {
     const body = bodyObject(request.body);
-    const texts = textsFrom(body.inputs, 'inputs', deps.limits);
+    const texts = await inputTexts(body.inputs, 'inputs', deps.limits, deps.tokenIds);
     const pipeline = readyPipeline(deps);
     const options = { priority: priorityFrom(body, request.headers['x-priority']), precision: precisionFrom(body, request.headers), signal: abortOnDisconnect(request, reply), requestId: request.id };
     const result = await inCallerTrace(request.headers, () => pipeline.embed(texts, options));

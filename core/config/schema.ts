@@ -118,6 +118,12 @@ export const configSchema = z.strictObject({
         apiKey: z.string().min(1).optional(),
         maxInputs: positiveInt.default(2048),
         maxInputChars: positiveInt.default(100_000),
+        /**
+         * Token-id inputs (LangChain's OpenAIEmbeddings sends cl100k_base ids by default) are
+         * decoded with this tiktoken encoding and re-tokenized by the model; `off` refuses them.
+         * Kept in step with adapters/http/tokenIds/tokenIdEncodings.ts (a unit test checks).
+         */
+        tokenIds: z.enum(['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base', 'off']).default('cl100k_base'),
         bodyLimitBytes: positiveInt.default(16 * 1024 * 1024),
         shutdownGraceMs: positiveInt.default(30_000),
       })

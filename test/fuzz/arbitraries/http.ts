@@ -69,12 +69,12 @@ function authHeader(limits: HttpFuzzLimits): fc.Arbitrary<string | undefined> {
   );
 }
 
-/** Values for `input` / `inputs`: strings, lists, token ids, nesting, over the limits. */
+/** Values for `input` / `inputs`: strings, lists, token ids (valid and not: gaps, negatives, fractions, mixtures), nesting, over the limits. */
 function inputValue(limits: HttpFuzzLimits): fc.Arbitrary<unknown> {
   return fc.oneof(
     { arbitrary: textUnder(limits.maxInputChars), weight: 4 },
     { arbitrary: fc.array(textUnder(limits.maxInputChars), { minLength: 1, maxLength: limits.maxInputs }), weight: 4 },
-    { arbitrary: fc.constantFrom([], [[]], [[101, 102]], [1, 2, 3], [null], [''], null, true, 0, -1, {}), weight: 2 },
+    { arbitrary: fc.constantFrom([], [[]], [[101, 102]], [1, 2, 3], [null], [''], null, true, 0, -1, {}, [[100256]], [[-1]], [1.5], [[1e308]], [[2 ** 53]], ['a', [1]], [[1], 'a'], [[1, 'a']]), weight: 2 },
     { arbitrary: fc.array(anyJson, { maxLength: 4 }), weight: 2 },
     { arbitrary: anyJson, weight: 1 },
     { arbitrary: fc.array(hostileText, { minLength: limits.maxInputs + 1, maxLength: limits.maxInputs + 3 }), weight: 1 },

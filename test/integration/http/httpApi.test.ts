@@ -91,7 +91,8 @@ describe('HTTP API on the real model', () => {
   const tooLarge = { status: 413, code: 'EMBEDLINE_INPUT_TOO_LARGE' } as const;
   const badInput = { status: 422, code: 'EMBEDLINE_BAD_INPUT' } as const;
   const errorCases: readonly ErrorCase[] = [
-    { what: 'token arrays', body: { input: [[101, 102]] }, ...badInput, names: ['"input"', 'token ids'] },
+    { what: 'a token id cl100k_base lacks', body: { input: [[101, 100256]] }, ...badInput, names: ['"input[0][1]"', '100256', 'cl100k_base'] },
+    { what: 'token ids mixed with strings', body: { input: ['text', [101, 102]] }, ...badInput, names: ['"input"', 'token ids', 'mixed'] },
     { what: 'a missing input', body: { model: 'all-MiniLM-L6-v2' }, ...badInput, names: ['"input"', 'required'] },
     { what: 'an empty input list', body: { input: [] }, ...badInput, names: ['"input"', 'empty'] },
     { what: 'a non-string item', body: { input: ['ok', { text: 'no' }] }, ...badInput, names: ['"input[1]"'] },
