@@ -103,6 +103,8 @@ export class EncodePipeline {
     if (pending.length > 0) {
       // A text repeated in the request is tokenized once (and, with the same ids, inferred once: submitPending).
       const unique = [...new Set(pending.map((i) => ctx.texts[i]!))];
+      // Refused before tokenizing, unless a beforeBatch stage (a token-keyed cache) may still answer.
+      if (this.batchStages.length === 0) this.batcher.admit?.(ctx.priority, unique.length, ctx.deadline - Date.now());
       const tokens = await inSpan(SPAN_NAMES.tokenize, () => this.runtime.tokenizer.tokenize(unique));
       const byText = new Map(unique.map((text, k) => [text, tokens[k]!.ids]));
       for (const textIndex of pending) {

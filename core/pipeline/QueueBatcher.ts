@@ -63,7 +63,8 @@ export function queueBatcherOptions(config: Readonly<EmbedlineConfig>): QueueBat
  * `maxWaitMs`, or at once while a worker is idle (waiting for company only pays while the
  * devices are busy). The policy sees queue depth and oldest wait per priority, batches in
  * flight, device status and memory in use, and hears about every batch. Work that would wait
- * longer than its priority's `maxQueueDelayMs` at the measured rate is refused at once.
+ * longer than its priority's `maxQueueDelayMs` at the measured rate (or, without one, not finish
+ * before its deadline) is refused at once: `admit` before tokenizing, `submit` again with its tokens.
  */
 @injectable()
 export class QueueBatcher implements Batcher {
@@ -108,21 +109,37 @@ export class QueueBatcher implements Batcher {
   }
 
   expectedWaitMs(priority: Priority): number {
-    return this.admission.expectedWaitMs(this.queue.tokensAhead(priority) + this.dispatcher.inFlightTokens);
+    return this.admission.expectedWaitMs(this.tokensAhead(priority));
+  }
+
+  /** The checks of `submit` that need no tokens: a request refused here is never tokenized. */
+  admit(priority: Priority, texts: number, remainingMs: number): void {
+    this.checkRoom(texts);
+    this.admission.check(priority, this.tokensAhead(priority), remainingMs);
   }
 
   submit(items: readonly WorkItem[]): void {
-    const queued = this.queue.size;
-    if (queued + items.length > this.options.maxQueuedTexts) {
-      throw new EmbedlineError('EMBEDLINE_OVERLOADED', `The queue holds ${queued} texts and takes at most ${this.options.maxQueuedTexts}; retry shortly.`, { queued, retryAfterSeconds: 1 });
-    }
+    this.checkRoom(items.length);
     if (items.length > 0) {
       const { priority, deadline } = items[0]!;
-      this.admission.check(priority, this.queue.tokensAhead(priority) + this.dispatcher.inFlightTokens, deadline - Date.now());
+      const ownTokens = items.reduce((sum, item) => sum + item.ids.length, 0);
+      this.admission.check(priority, this.tokensAhead(priority), deadline - Date.now(), ownTokens);
     }
     this.queue.push(items);
     notifyObservers(this.observers, (o) => o.onQueueDepth?.(this.queue.size));
     this.pump();
+  }
+
+  private checkRoom(texts: number): void {
+    const queued = this.queue.size;
+    if (queued + texts > this.options.maxQueuedTexts) {
+      throw new EmbedlineError('EMBEDLINE_OVERLOADED', `The queue holds ${queued} texts and takes at most ${this.options.maxQueuedTexts}; retry shortly.`, { queued, retryAfterSeconds: 1 });
+    }
+  }
+
+  /** Tokens a new text of this priority waits behind: queued at its priority and above, plus those running. */
+  private tokensAhead(priority: Priority): number {
+    return this.queue.tokensAhead(priority) + this.dispatcher.inFlightTokens;
   }
 
   drain(): Promise<void> {

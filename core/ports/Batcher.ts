@@ -17,6 +17,12 @@ export interface Batcher {
    * from the same estimate.
    */
   submit(items: readonly WorkItem[]): void;
+  /**
+   * The same refusal before the texts are tokenized, from what is queued already (their own
+   * tokens are not known yet): an overloaded service answers 429 without spending the
+   * tokenizer's thread pool, which the overload itself keeps busy. `submit` checks again.
+   */
+  admit?(priority: Priority, texts: number, remainingMs: number): void;
   readonly queuedTexts: number;
   readonly inFlightBatches: number;
   /** Queued work ahead of a new text of this priority ÷ measured throughput; 0 before any measurement. */

@@ -24,6 +24,7 @@ function fakeRuntime(tokenized: string[]): ModelRuntime {
 /** Batcher double: resolves each item at once with [length, 0]. */
 class EchoBatcher implements Batcher {
   readonly submitted: WorkItem[] = [];
+  admit?: Batcher['admit'];
   queuedTexts = 0;
   inFlightBatches = 0;
   submit(items: readonly WorkItem[]): void {
@@ -61,6 +62,39 @@ describe('EncodePipeline', () => {
     expect(result.sources).to.deep.equal(['computed', 'cache', 'computed']);
     expect(Array.from(result.vectors[1]!.values)).to.deep.equal([9, 9]);
     expect(result.promptTokens).to.equal(6);
+  });
+
+  it('asks the batcher to admit the request before tokenizing it, and tokenizes nothing it refuses', async () => {
+    const tokenized: string[] = [];
+    const asked: unknown[][] = [];
+    const batcher = new EchoBatcher();
+    batcher.admit = (...args: unknown[]) => {
+      asked.push(args);
+      throw new EmbedlineError('EMBEDLINE_OVERLOADED', 'busy', { retryAfterSeconds: 3 });
+    };
+
+    const error = await pipelineWith(batcher, tokenized).embed(['ab', 'cd', 'ab'], { priority: 'background', timeoutMs: 10_000 }).then(() => undefined, (e: unknown) => e);
+
+    expect((error as EmbedlineError).code).to.equal('EMBEDLINE_OVERLOADED');
+    expect(tokenized).to.deep.equal([]);
+    expect(batcher.submitted).to.deep.equal([]);
+    expect(asked).to.have.length(1);
+    expect(asked[0]!.slice(0, 2)).to.deep.equal(['background', 2]); // the distinct texts it would queue
+    expect(asked[0]![2]).to.be.within(0, 10_000);
+  });
+
+  it('leaves admission to submit when a beforeBatch stage may still answer from the token ids', async () => {
+    const tokenized: string[] = [];
+    const batcher = new EchoBatcher();
+    batcher.admit = () => {
+      throw new EmbedlineError('EMBEDLINE_OVERLOADED', 'busy');
+    };
+    const tokenCache: RequestStage = { name: 'token-cache', order: 1, beforeBatch: (ctx: EmbedContext) => ctx.settle(0, Float32Array.from([7, 7]), 'cache') };
+
+    const result = await pipelineWith(batcher, tokenized, [tokenCache]).embed(['ab']);
+
+    expect(tokenized).to.deep.equal(['ab']);
+    expect(result.sources).to.deep.equal(['cache']);
   });
 
   it('tokenizes and infers a text repeated in one request once, gives every occurrence its own equal vector, and counts each occurrence\'s tokens', async () => {

@@ -96,6 +96,53 @@ describe('QueueBatcher', () => {
     scheduler.releaseAll();
   });
 
+  it('admit refuses from the work already queued, before the texts have tokens, and queues nothing', async () => {
+    const scheduler = new GatedScheduler();
+    const config = configSchema.parse({ batching: { maxWaitMs: 0, maxBatchSize: 1, maxQueuedTexts: 3, maxQueueDelayMs: { normal: 1 } }, encoder: { workers: 1 } });
+    const batcher = new QueueBatcher(new StaticBatchSizePolicy(config), scheduler, [], config);
+    // Before any batch is measured there is no estimate: only the text cap applies.
+    expect(() => batcher.admit('normal', 3, 30_000)).not.to.throw();
+    expect(() => batcher.admit('normal', 4, 30_000)).to.throw(EmbedlineError, 'takes at most 3');
+    scheduler.inferMs = 50; // 4 tokens in 50 ms: 80 tokens/s
+    batcher.submit([workItem(0)]);
+    await tick();
+    scheduler.releaseOne();
+    await tick();
+    batcher.submit([workItem(1)]); // 4 tokens running: a 50 ms wait for what comes next
+
+    let error: unknown;
+    try {
+      batcher.admit('normal', 1, 30_000);
+    } catch (e) {
+      error = e;
+    }
+
+    expect((error as EmbedlineError).code).to.equal('EMBEDLINE_OVERLOADED');
+    expect((error as EmbedlineError).context).to.include({ priority: 'normal', expectedWaitMs: 50, maxQueueDelayMs: 1 });
+    expect(batcher.queuedTexts).to.equal(0);
+    expect(batcher.inFlightBatches).to.equal(1);
+    scheduler.releaseAll();
+  });
+
+  it('without a configured delay, refuses at submit what would not finish before its deadline, its own tokens included', async () => {
+    const scheduler = new GatedScheduler();
+    const config = configSchema.parse({ batching: { maxWaitMs: 0, maxBatchSize: 1 }, encoder: { workers: 1 } });
+    const batcher = new QueueBatcher(new StaticBatchSizePolicy(config), scheduler, [], config);
+    scheduler.inferMs = 1000; // 4 tokens in 1 s: 4 tokens/s
+    batcher.submit([workItem(0)]);
+    await tick();
+    scheduler.releaseOne();
+    await tick();
+    batcher.submit([workItem(1, { length: 8 })]); // 8 tokens running: 2 s of work ahead
+    const withDeadline = (tag: number, length: number, remainingMs: number) => ({ ...workItem(tag, { length }), deadline: Date.now() + remainingMs });
+
+    // 2 s ahead + 4 s of its own = 6 s: admitted with 60 s left, refused with 5 s left (its queue wait alone, 2 s, would pass).
+    expect(() => batcher.admit('normal', 1, 5000)).not.to.throw();
+    expect(() => batcher.submit([withDeadline(2, 16, 5000)])).to.throw(EmbedlineError, "the request's remaining timeout");
+    expect(() => batcher.submit([withDeadline(3, 16, 60_000)])).not.to.throw();
+    scheduler.releaseAll();
+  });
+
   it('keeps rows × longest row within the token budget when forming a batch', async () => {
     const scheduler = new GatedScheduler();
     const batcher = batcherWith(scheduler, { maxBatchSize: 64, maxBatchTokens: 40 }, 4);

@@ -62,4 +62,22 @@ describe('AdmissionControl', () => {
     // A configured limit wins over a longer remaining time.
     expect(() => admission.check('critical', 20_000, 60_000)).to.throw(EmbedlineError, 'batching.maxQueueDelayMs.critical');
   });
+
+  it("counts the request's own tokens against its remaining time (it must finish by then), but not against a configured queue delay", () => {
+    const admission = new AdmissionControl(measured(1000, 500), { critical: 5000, normal: undefined, background: undefined });
+
+    // 16,000 tokens ahead (4 s at 4,000/s) and 8,000 of its own (2 s): 6 s to the answer.
+    expect(() => admission.check('normal', 16_000, 7000, 8000)).not.to.throw();
+    let error: EmbedlineError | undefined;
+    try {
+      admission.check('normal', 16_000, 5000, 8000);
+    } catch (e) {
+      error = e as EmbedlineError;
+    }
+    expect(error?.code).to.equal('EMBEDLINE_OVERLOADED');
+    expect(error?.context).to.include({ expectedWaitMs: 6000, maxQueueDelayMs: 5000, retryAfterSeconds: 1 });
+    expect(error?.message).to.include('would take about 6000 ms to finish');
+    // The configured 5 s is on queueing alone: 4 s ahead is admitted whatever its own size.
+    expect(() => admission.check('critical', 16_000, 5000, 8000)).not.to.throw();
+  });
 });
