@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 const CLI = fileURLToPath(new URL('../../../bin/embedline.js', import.meta.url));
 
 /** Starts `embedline serve` as its own process (as users run it) and waits for /health. */
-export async function startServer(port: number, env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startServer(port: number, env: Record<string, string>): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', String(port)], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
@@ -16,6 +16,7 @@ export async function startServer(port: number, env: Record<string, string>): Pr
   }
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
