@@ -18,3 +18,14 @@ export function integerFlag(min: number, max = Number.MAX_SAFE_INTEGER): (value:
     return parsed;
   };
 }
+
+/**
+ * A flag that may be given several times, each value appended in order.
+ *
+ * @example
+ * command.option('--model <name>', 'model to serve', repeatedFlag, []);
+ * // embedline serve --model a --model b → ['a', 'b']
+ */
+export function repeatedFlag(value: string, previous: readonly string[] = []): string[] {
+  return [...previous, value];
+}

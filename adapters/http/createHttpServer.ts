@@ -2,10 +2,15 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { EmbedlineConfig } from '../../core/config/schema.js';
 import { EmbedlineError, toEmbedlineError } from '../../core/errors.js';
+import type { ModelRegistry } from '../../core/models/ModelRegistry.js';
 import type { EncodePipeline } from '../../core/pipeline/EncodePipeline.js';
 import type { MetricsRegistry } from '../../core/ports/MetricsRegistry.js';
+import { pluginRegistries } from '../../core/runtime.js';
+import { metricsPage } from '../prometheus/mergeExposition.js';
+import { ModelMetrics } from '../prometheus/ModelMetrics.js';
 import type { PipelineMetrics } from '../prometheus/PipelineMetrics.js';
 import { sendError } from './errorResponse.js';
+import { registryRouter, singlePipelineRouter, type ModelRouter } from './modelRouter.js';
 import { registerEmbeddingRoutes } from './routes.js';
 import { TokenIdDecoder } from './tokenIds/TokenIdDecoder.js';
 
@@ -14,8 +19,13 @@ export interface HttpServerDeps {
   readonly metrics: PipelineMetrics;
   /** Plugin registries (SLO tracker, memory pool, …) served after the pipeline's own metrics. */
   readonly pluginRegistries?: () => readonly MetricsRegistry[];
-  /** Undefined until the model is loaded; /health answers 503 until then. */
-  readonly pipeline: () => EncodePipeline | undefined;
+  /** One pipeline (no `models`): undefined until the model is loaded; /health answers 503 until then. */
+  readonly pipeline?: () => EncodePipeline | undefined;
+  /**
+   * The served models (`embedline serve`): routes by the request's `model`, lists them at
+   * /v1/models, reports each on /health and labels their plugin metrics by model.
+   */
+  readonly models?: ModelRegistry | undefined;
 }
 
 const OPEN_ROUTES = new Set(['/health', '/metrics']);
@@ -25,7 +35,7 @@ const OPEN_ROUTES = new Set(['/health', '/metrics']);
  * `/v1/models`, `/health` and `/metrics`. Every error leaves as `{ error: { message, type, code } }`.
  *
  * @example
- * const app = createHttpServer({ config, metrics, pipeline: () => runtime.pipeline });
+ * const app = createHttpServer({ config, metrics, models: registry }); // or, one runtime: pipeline: () => runtime.pipeline
  * await app.listen({ host: '127.0.0.1', port: 8080 });
  */
 export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
@@ -52,20 +62,27 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
 
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { message: `No route ${request.method} ${request.url}`, type: 'invalid_request_error', code: 'not_found' } }));
 
+  const { models } = deps;
+  const router: ModelRouter = models ? registryRouter(models) : singlePipelineRouter(deps.config.model.name, deps.pipeline ?? (() => undefined));
+  const modelMetrics = models ? new ModelMetrics(models) : undefined;
+
+  // Ready once every eager model is loaded; a lazy one (loaded or not, or failed) does not hold the server back.
   app.get('/health', async (_request, reply) => {
-    const ready = deps.pipeline() !== undefined;
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'loading', model: deps.config.model.name });
+    const states = router.status();
+    const ready = states.every((m) => m.lazy || m.state === 'loaded');
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'loading', model: router.defaultId, models: states });
   });
 
   app.get('/metrics', async (_request, reply) => {
-    const registries = [deps.metrics.registry, ...(deps.pluginRegistries?.() ?? [])];
-    const texts = await Promise.all(registries.map((r) => r.metrics()));
-    return reply.type(deps.metrics.registry.contentType).send(texts.join('\n'));
+    const page = models
+      ? await metricsPage([deps.metrics.registry, modelMetrics!.registry], models.loadedRuntimes().map(({ id, runtime }) => ({ model: id, registries: pluginRegistries(runtime) })), models.ids.length > 1)
+      : await metricsPage([deps.metrics.registry, ...(deps.pluginRegistries?.() ?? [])], []);
+    return reply.type(deps.metrics.registry.contentType).send(page);
   });
 
   const tokenIds = http.tokenIds === 'off' ? undefined : new TokenIdDecoder(http.tokenIds);
   app.addHook('onClose', async () => tokenIds?.close());
-  registerEmbeddingRoutes(app, { modelName: deps.config.model.name, limits: http, pipeline: deps.pipeline, tokenIds });
+  registerEmbeddingRoutes(app, { models: router, limits: http, tokenIds });
   return app;
 }
 

@@ -1,20 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EmbedlineError } from '../../core/errors.js';
-import type { EncodePipeline } from '../../core/pipeline/EncodePipeline.js';
 import { readModelCalibration } from '../../core/precision/modelCalibration.js';
 import { isJsonVectorEncoding, JSON_VECTOR_ENCODINGS, quantizedToBase64, quantizedToJson } from '../encoding/index.js';
 import { inCallerTrace } from '../otel/callerTrace.js';
+import type { ModelRouter } from './modelRouter.js';
 import { precisionFrom, reportPrecision } from './precisionHeaders.js';
+import { promptOptionsFrom } from './promptFields.js';
 import { inputTexts, priorityFrom, shownValue, type InputLimits } from './requestLimits.js';
 import type { TokenIdDecoder } from './tokenIds/TokenIdDecoder.js';
 
 export interface RouteDeps {
-  readonly modelName: string;
+  /** The served models; a request's `model` field picks one (absent: the first). */
+  readonly models: ModelRouter;
   readonly limits: InputLimits;
   /** Decodes token-id inputs; undefined refuses them (`http.tokenIds: off`). */
   readonly tokenIds?: TokenIdDecoder | undefined;
-  /** Undefined until the model is loaded. */
-  readonly pipeline: () => EncodePipeline | undefined;
 }
 
 interface OpenAiBody {
@@ -24,6 +24,8 @@ interface OpenAiBody {
   dimensions?: unknown;
   priority?: unknown;
   precision?: unknown;
+  input_type?: unknown;
+  prompt_name?: unknown;
 }
 
 /** The embedding routes: OpenAI's `/v1/embeddings`, TEI's `/embed`, and `/v1/models`. */
@@ -33,62 +35,56 @@ export function registerEmbeddingRoutes(app: FastifyInstance, deps: RouteDeps): 
     const texts = await inputTexts(body.input, 'input', deps.limits, deps.tokenIds);
     const format = body.encoding_format ?? 'float';
     if (!isJsonVectorEncoding(format)) throw new EmbedlineError('EMBEDLINE_BAD_INPUT', `encoding_format must be ${JSON_VECTOR_ENCODINGS.map((f) => `"${f}"`).join(' or ')}; got ${shownValue(format)}.`);
-    if (body.model !== undefined && body.model !== deps.modelName) {
-      throw new EmbedlineError('EMBEDLINE_MODEL_NOT_FOUND', `The model ${shownValue(body.model)} does not exist here; this server serves "${deps.modelName}".`);
-    }
-    const pipeline = readyPipeline(deps);
+    const prompt = promptOptionsFrom(body);
+    const pipeline = await deps.models.pipeline(body.model);
+    // The router accepted it, so it is a served id (or absent: the default).
+    const model = typeof body.model === 'string' ? body.model : deps.models.defaultId;
     if (body.dimensions !== undefined && body.dimensions !== pipeline.dimensions) {
-      throw new EmbedlineError('EMBEDLINE_BAD_INPUT', `${deps.modelName} produces ${pipeline.dimensions}-dimensional vectors and was not trained for truncation; omit "dimensions" or set it to ${pipeline.dimensions}.`);
+      throw new EmbedlineError('EMBEDLINE_BAD_INPUT', `${model} produces ${pipeline.dimensions}-dimensional vectors and was not trained for truncation; omit "dimensions" or set it to ${pipeline.dimensions}.`);
     }
-    const options = { priority: priorityFrom(body, request.headers['x-priority']), precision: precisionFrom(body, request.headers), signal: abortOnDisconnect(request, reply), requestId: request.id };
+    const options = { priority: priorityFrom(body, request.headers['x-priority']), precision: precisionFrom(body, request.headers), signal: abortOnDisconnect(request, reply), requestId: request.id, ...prompt };
     const result = await inCallerTrace(request.headers, () => pipeline.embed(texts, options));
     reportPrecision(reply, result.precision);
     const precision = result.precision.name;
     return {
       object: 'list',
       data: result.vectors.map((vector, index) => ({ object: 'embedding', index, embedding: format === 'base64' ? quantizedToBase64(vector.quantized) : quantizedToJson(vector.quantized), precision })),
-      model: deps.modelName,
+      model,
       usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
     };
   });
 
-  // TEI answers bare arrays, so the precision travels only in the response headers.
-  app.post('/embed', async (request: FastifyRequest<{ Body: { inputs?: unknown; priority?: unknown; precision?: unknown } }>, reply) => {
+  // TEI answers bare arrays, so the precision travels only in the response headers. TEI serves
+  // one model per server; here `model` may pick another served one (absent: the first).
+  app.post('/embed', async (request: FastifyRequest<{ Body: { inputs?: unknown; priority?: unknown; precision?: unknown; model?: unknown; prompt_name?: unknown } }>, reply) => {
     const body = bodyObject(request.body);
     const texts = await inputTexts(body.inputs, 'inputs', deps.limits, deps.tokenIds);
-    const pipeline = readyPipeline(deps);
-    const options = { priority: priorityFrom(body, request.headers['x-priority']), precision: precisionFrom(body, request.headers), signal: abortOnDisconnect(request, reply), requestId: request.id };
+    const prompt = promptOptionsFrom({ prompt_name: body.prompt_name });
+    const pipeline = await deps.models.pipeline(body.model);
+    const options = { priority: priorityFrom(body, request.headers['x-priority']), precision: precisionFrom(body, request.headers), signal: abortOnDisconnect(request, reply), requestId: request.id, ...prompt };
     const result = await inCallerTrace(request.headers, () => pipeline.embed(texts, options));
     reportPrecision(reply, result.precision);
     return result.vectors.map((v) => quantizedToJson(v.quantized));
   });
 
-  /** The calibration behind int16/int8/uint8 vectors, so clients can dequantize (docs/precision.md). */
+  /** The calibration behind int16/int8/uint8 vectors, so clients can dequantize (docs/precision.md); per served model. */
   app.get('/v1/models/:id/quantization', async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { id } = request.params;
-    if (id !== deps.modelName) throw new EmbedlineError('EMBEDLINE_MODEL_NOT_FOUND', `The model "${id}" does not exist here; this server serves "${deps.modelName}".`);
-    const calibration = await readModelCalibration(readyPipeline(deps).modelDir);
+    const pipeline = await deps.models.pipeline(id);
+    const calibration = await readModelCalibration(pipeline.modelDir);
     if (!calibration) {
-      throw new EmbedlineError('EMBEDLINE_NOT_CALIBRATED', `${deps.modelName} has no quantization calibration; run \`embedline model calibrate --texts FILE\` (≥ 10,000 real texts) where the server's model directory is.`);
+      throw new EmbedlineError('EMBEDLINE_NOT_CALIBRATED', `${id} has no quantization calibration; run \`embedline model calibrate --texts FILE\` (≥ 10,000 real texts) where the server's model directory is.`);
     }
     return { object: 'quantization', ...calibration };
   });
 
-  app.get('/v1/models', async () => ({
-    object: 'list',
-    data: [{ id: deps.modelName, object: 'model', created: 0, owned_by: 'embedline' }],
-  }));
+  /** Every served model: dimensions, max tokens, precisions, loaded or lazy (docs/configuration.md "Several models"). */
+  app.get('/v1/models', async () => ({ object: 'list', data: await deps.models.cards() }));
 }
 
 function bodyObject<T extends object>(body: T | undefined): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new EmbedlineError('EMBEDLINE_BAD_INPUT', 'The request body must be a JSON object.');
   return body;
-}
-
-function readyPipeline(deps: RouteDeps): EncodePipeline {
-  const pipeline = deps.pipeline();
-  if (!pipeline) throw new EmbedlineError('EMBEDLINE_NOT_READY', 'The model is still loading; retry shortly.', { retryAfterSeconds: 2 });
-  return pipeline;
 }
 
 /** A client that hangs up cancels its texts that have not started inference yet. */
