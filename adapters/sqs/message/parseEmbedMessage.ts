@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { isPriority } from '../../../core/pipeline/types.js';
 import { embedMessageV1, MESSAGE_VERSION, type EmbedMessage, type EmbedMessageV1, type MessageLimits } from './embedMessage.js';
 import { InvalidMessageError } from './InvalidMessageError.js';
@@ -98,7 +99,7 @@ function checkShape(raw: unknown): EmbedMessageV1 {
   }
   const parsed = embedMessageV1.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issueMessage(issue)}`);
     throw new InvalidMessageError('invalid_message', `The message does not match version ${MESSAGE_VERSION}: ${problems.join('; ')}.`, 'EMBEDLINE_BAD_INPUT', { problems });
   }
   const message = parsed.data;
@@ -106,6 +107,17 @@ function checkShape(raw: unknown): EmbedMessageV1 {
     throw new InvalidMessageError('invalid_message', 'Send exactly one of "texts" (an array of strings) or "text" (a string).');
   }
   return message;
+}
+
+/**
+ * Zod's message, except for unknown keys: zod lists every one in full, and a key is client text
+ * that would reach the DLQ reason and the logs unbounded. At most three are named, each cut short.
+ */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'unrecognized_keys') return issue.message;
+  const shown = issue.keys.slice(0, 3).map((key) => JSON.stringify(key.length > 32 ? `${key.slice(0, 32)}…` : key));
+  const more = issue.keys.length > 3 ? ` and ${issue.keys.length - 3} more` : '';
+  return `unknown field${issue.keys.length === 1 ? '' : 's'} ${shown.join(', ')}${more}`;
 }
 
 function checkTexts(texts: readonly string[], limits: MessageLimits): void {

@@ -55,6 +55,20 @@ describe('parseEmbedMessage (message contract v1)', () => {
     expect(reasonOf('{"v":1,"id":"a","text":"x"}', 'urgent')).to.equal('invalid_message');
   });
 
+  it('names at most three unknown fields, each cut short, so a client cannot put text into the DLQ reason and logs', () => {
+    const keys = ['a'.repeat(500), 'b', 'c', 'd', 'e'];
+    const body = JSON.stringify({ v: 1, id: 'a', text: 'x', ...Object.fromEntries(keys.map((k) => [k, 1])) });
+    let message = '';
+    try {
+      parseEmbedMessage({ body }, LIMITS);
+    } catch (error) {
+      message = (error as InvalidMessageError).message;
+    }
+    expect(message).to.include(`unknown fields "${'a'.repeat(32)}…", "b", "c" and 2 more`);
+    expect(message).not.to.include('a'.repeat(33));
+    expect(message).not.to.include('"d"');
+  });
+
   it('rejects a message for another model', () => {
     expect(reasonOf('{"v":1,"id":"a","text":"x","model":"bge-large"}')).to.equal('unsupported_model');
   });
