@@ -8,6 +8,7 @@ import { registerEmbedCommand } from './embedCommand.js';
 import { registerEnqueueCommand } from './enqueueCommand.js';
 import { registerModelCommands } from './modelCommands.js';
 import { registerCalibrateCommand } from './calibrateCommand.js';
+import { registerCacheCommands } from './cacheCommands.js';
 import { registerServeCommand } from './serveCommand.js';
 import { registerWorkerCommand } from './workerCommand.js';
 
@@ -23,6 +24,7 @@ registerServeCommand(program);
 registerEmbedCommand(program);
 registerModelCommands(program);
 registerCalibrateCommand(program);
+registerCacheCommands(program);
 registerConfigCommand(program);
 registerWorkerCommand(program);
 registerEnqueueCommand(program);

@@ -13,6 +13,8 @@ export interface ByteLruOptions<V> {
   readonly sizeOf: (value: V) => number;
   /** Milliseconds; only differences matter. Tests pass their own to move time by hand. */
   readonly now: () => number;
+  /** Told each key that leaves the map by eviction, expiry or delete (not when a key is replaced): the near-duplicate index follows the LRU this way. */
+  readonly onDrop?: (key: string) => void;
 }
 
 /**
@@ -39,7 +41,7 @@ export class ByteLru<V> {
     const entry = this.map.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.opts.now()) {
-      this.remove(key);
+      this.drop(key);
       return undefined;
     }
     this.map.delete(key);
@@ -54,11 +56,14 @@ export class ByteLru<V> {
    */
   set(key: string, value: V, ttlMs: number = this.opts.ttlMs > 0 ? this.opts.ttlMs : Number.POSITIVE_INFINITY): number {
     const bytes = this.opts.sizeOf(value) + ENTRY_OVERHEAD_BYTES + key.length * 2;
-    this.remove(key);
-    if (bytes > this.opts.maxBytes) return 0;
+    const replaced = this.remove(key);
+    if (bytes > this.opts.maxBytes) {
+      if (replaced) this.opts.onDrop?.(key);
+      return 0;
+    }
     let evicted = 0;
     while (this.used + bytes > this.opts.maxBytes) {
-      this.remove(this.map.keys().next().value as string);
+      this.drop(this.map.keys().next().value as string);
       evicted++;
     }
     const expiresAt = this.opts.now() + ttlMs;
@@ -68,13 +73,20 @@ export class ByteLru<V> {
   }
 
   delete(key: string): boolean {
-    return this.remove(key);
+    return this.drop(key);
   }
 
   /** Live entries, least recently used first, with the milliseconds each has left (Infinity: no expiry). */
   *entries(): IterableIterator<readonly [string, V, number]> {
     const now = this.opts.now();
     for (const [key, entry] of this.map) if (entry.expiresAt > now) yield [key, entry.value, entry.expiresAt - now];
+  }
+
+  /** Removes `key` for good, telling `onDrop`. */
+  private drop(key: string): boolean {
+    const removed = this.remove(key);
+    if (removed) this.opts.onDrop?.(key);
+    return removed;
   }
 
   private remove(key: string): boolean {

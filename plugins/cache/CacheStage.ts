@@ -9,8 +9,8 @@ import { mayWaitFor, SingleFlight } from './SingleFlight.js';
 import type { CacheSnapshots } from './snapshot/CacheSnapshots.js';
 import type { VectorCache } from './VectorCache.js';
 
-/** What this stage remembers about one request between its hooks (in `ctx.attributes`). */
-interface RequestKeys {
+/** What this stage remembers about one request between its hooks (in `ctx.attributes`; the near-duplicate stage reads it). */
+export interface RequestKeys {
   readonly prefix: string;
   /** Text key per text index, for the texts pending before tokenization. */
   readonly text: Map<number, string>;
@@ -118,7 +118,10 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
         // Found by its token ids: store it under its text key too, so next time it costs no tokenization.
         entries.push([text, vector]);
       }
-      if (text && this.flights.get(text)) this.flights.finish(text, vector.slice());
+      // Only an exact vector is handed to followers: one another stage served approximately
+      // (a near-duplicate) releases them at abandon() below, to compute their text themselves.
+      const exact = ctx.sourceOf(i) === 'computed' || ctx.sourceOf(i) === CACHE_SOURCE;
+      if (exact && text && this.flights.get(text)) this.flights.finish(text, vector.slice());
     });
     this.metrics.miss(ctx.priority, computed);
     this.cache.put(entries);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nearDuplicateConfigSchema } from './neardup/nearDuplicateConfig.js';
 
 /**
  * `pluginOptions.cache`. Defaults: exact tier on (64 MiB, 1 h TTL), token-level key on, shared
@@ -38,6 +39,8 @@ export const cacheConfigSchema = z.strictObject({
       maxReconnectDelayMs: z.number().int().positive().default(2_000),
     })
     .prefault({}),
+  /** Near-duplicate tier (sketch + vector index); off unless enabled with an error bound and a calibration file. */
+  nearDuplicate: nearDuplicateConfigSchema.prefault({}),
 });
 
 export type CacheConfig = z.output<typeof cacheConfigSchema>;

@@ -12,8 +12,10 @@ import { CacheStage } from './CacheStage.js';
 import { cacheConfigSchema, type CacheConfig } from './config.js';
 import { createRedisConnection, redisEndpoint } from './redis/createRedisConnection.js';
 import { RedisTier } from './redis/RedisTier.js';
+import { buildNearDuplicates, type NearDuplicateParts } from './neardup/buildNearDuplicates.js';
+import { NearDuplicateStage } from './neardup/NearDuplicateStage.js';
 import { CacheSnapshots } from './snapshot/CacheSnapshots.js';
-import { CACHE_CLOCK, CACHE_CONFIG, CACHE_LOG, warningLog, type CacheClock, type CacheLog } from './tokens.js';
+import { CACHE_CLOCK, CACHE_CONFIG, CACHE_LOG, NEAR_DUPLICATE_STREAM, warningLog, type CacheClock, type CacheLog } from './tokens.js';
 import { VectorCache } from './VectorCache.js';
 
 export const manifest = {
@@ -21,13 +23,14 @@ export const manifest = {
   requires: [],
   /** Adds stages, an observer and a metrics registry; replaces no core port. */
   provides: [],
-  description: 'Exact embedding cache: text and token-id keys, byte-bounded in-process LRU with TTL, single-flight misses, optional shared tier in Redis, optional snapshots on disk',
+  description: 'Exact embedding cache: text and token-id keys, byte-bounded in-process LRU with TTL, single-flight misses, optional shared tier in Redis, optional snapshots on disk; optional calibrated near-duplicate tier (sketch + FAISS, announced on a Redis Stream)',
 } as const;
 
 /** Adds the cache as a request stage, a result stage and an observer; serves its metrics on /metrics. */
 export const cacheModule = (config: CacheConfig): ContainerModule =>
   new ContainerModule(({ bind }) => {
     const metrics = new CacheMetrics();
+    let nearDuplicates: NearDuplicateParts | undefined;
     bind(CACHE_CONFIG).toConstantValue(config);
     bind(CACHE_CLOCK).toConstantValue(() => performance.now());
     bind(CACHE_LOG).toConstantValue(warningLog);
@@ -37,11 +40,19 @@ export const cacheModule = (config: CacheConfig): ContainerModule =>
         const [embedline, runtime] = await Promise.all([ctx.getAsync(EMBEDLINE_CONFIG), ctx.getAsync(MODEL_RUNTIME)]);
         const clock: CacheClock = ctx.get(CACHE_CLOCK);
         const log: CacheLog = ctx.get(CACHE_LOG);
-        const lru = new ByteLru<Float32Array>({ maxBytes: config.exact.maxBytes, ttlMs: config.exact.ttlMs, sizeOf: (v) => v.byteLength, now: clock });
+        // An entry leaving the LRU leaves the near-duplicate index too.
+        const lru = new ByteLru<Float32Array>({ maxBytes: config.exact.maxBytes, ttlMs: config.exact.ttlMs, sizeOf: (v) => v.byteLength, now: clock, onDrop: (key) => near?.stage.tier.forget(key) });
         const { url } = config.redis;
         const dimensions = runtime.model.dimensions;
-        const shared = url ? new RedisTier(createRedisConnection({ ...config.redis, url }), { ...config.redis, dimensions, endpoint: redisEndpoint(url) }, metrics, log) : undefined;
+        const connection = url ? createRedisConnection({ ...config.redis, url }) : undefined;
+        const shared = url && connection ? new RedisTier(connection, { ...config.redis, dimensions, endpoint: redisEndpoint(url) }, metrics, log) : undefined;
         const cache = new VectorCache(lru, shared, metrics);
+        let near: NearDuplicateParts | undefined;
+        if (config.nearDuplicate.enabled) {
+          const redis = shared && connection ? { tier: shared, connection } : undefined;
+          near = await buildNearDuplicates({ config, model: embedline.model.name, variant: embedline.model.variant, runtime, cache, metrics, log, redis });
+        }
+        nearDuplicates = near;
         const { path, intervalMs } = config.snapshot;
         const snapshots = path ? new CacheSnapshots(cache, { path, intervalMs, dimensions }, log) : undefined;
         await snapshots?.load();
@@ -58,6 +69,13 @@ export const cacheModule = (config: CacheConfig): ContainerModule =>
     bind(REQUEST_STAGE).toService(CacheStage);
     bind(RESULT_STAGE).toService(CacheStage);
     bind(PIPELINE_OBSERVER).toService(CacheStage);
+    if (config.nearDuplicate.enabled) {
+      // Built with the cache stage (it shares its LRU); resolving the cache stage builds it.
+      bind(NearDuplicateStage).toDynamicValue(async (ctx) => (await ctx.getAsync(CacheStage), nearDuplicates!.stage)).inSingletonScope();
+      bind(NEAR_DUPLICATE_STREAM).toDynamicValue(async (ctx) => (await ctx.getAsync(CacheStage), nearDuplicates!.stream)).inSingletonScope();
+      bind(REQUEST_STAGE).toService(NearDuplicateStage);
+      bind(RESULT_STAGE).toService(NearDuplicateStage);
+    }
   });
 
 export const cachePlugin: PluginDefinition<CacheConfig> = {
