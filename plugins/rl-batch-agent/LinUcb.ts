@@ -60,6 +60,12 @@ export class LinUcb {
     return dot(multiply(s.inverse, s.rewards, this.dimensions), context);
   }
 
+  /** Standard error of an arm's mean in a context, in units of the reward noise: small once it has been played there often. */
+  uncertainty(arm: number, context: readonly number[]): number {
+    const s = this.stats[arm]!;
+    return Math.sqrt(Math.max(0, dot(context, multiply(s.inverse, context, this.dimensions))));
+  }
+
   update(arm: number, context: readonly number[], reward: number): void {
     const s = this.stats[arm]!;
     const ax = multiply(s.inverse, context, this.dimensions);
@@ -68,6 +74,24 @@ export class LinUcb {
     s.inverse = s.inverse.map((v, cell) => v - (ax[Math.floor(cell / this.dimensions)]! * ax[cell % this.dimensions]!) / denominator);
     s.rewards = s.rewards.map((v, i) => v + reward * context[i]!);
     s.pulls++;
+  }
+
+  /**
+   * Forgets: every arm's evidence is scaled by `keep` (A ← keep·A + (1 − keep)·I, b ← keep·b), so
+   * old rewards count `keep` times less and each arm's confidence widens back towards the prior,
+   * never past it (the identity stays). Discounted LinUCB (Russac et al., 2019) applies this with
+   * `keep` = γ close to 1 after every decision; a detected shift applies it with a small `keep`.
+   * A is recovered from A⁻¹ and inverted back: 5 × 5, once per decision, for a few dozen arms.
+   */
+  discount(keep: number): void {
+    if (keep >= 1) return;
+    const d = this.dimensions;
+    for (const s of this.stats) {
+      if (s.pulls === 0) continue;
+      const a = invert(s.inverse, d).map((v, cell) => keep * v + (cell % (d + 1) === 0 ? 1 - keep : 0));
+      s.inverse = invert(a, d);
+      s.rewards = s.rewards.map((v) => keep * v);
+    }
   }
 
   pulls(arm: number): number {
@@ -81,6 +105,37 @@ export class LinUcb {
 
 function identity(d: number): number[] {
   return Array.from({ length: d * d }, (_, cell) => (cell % (d + 1) === 0 ? 1 : 0));
+}
+
+/** Gauss–Jordan inverse of a d × d row-major matrix (symmetric positive definite here: A ≥ I). */
+function invert(matrix: readonly number[], d: number): number[] {
+  const m = [...matrix];
+  const out = identity(d);
+  for (let col = 0; col < d; col++) {
+    let pivot = col;
+    for (let row = col + 1; row < d; row++) if (Math.abs(m[row * d + col]!) > Math.abs(m[pivot * d + col]!)) pivot = row;
+    if (pivot !== col) {
+      for (let k = 0; k < d; k++) {
+        [m[col * d + k], m[pivot * d + k]] = [m[pivot * d + k]!, m[col * d + k]!];
+        [out[col * d + k], out[pivot * d + k]] = [out[pivot * d + k]!, out[col * d + k]!];
+      }
+    }
+    const p = m[col * d + col]!;
+    for (let k = 0; k < d; k++) {
+      m[col * d + k]! /= p;
+      out[col * d + k]! /= p;
+    }
+    for (let row = 0; row < d; row++) {
+      if (row === col) continue;
+      const f = m[row * d + col]!;
+      if (f === 0) continue;
+      for (let k = 0; k < d; k++) {
+        m[row * d + k]! -= f * m[col * d + k]!;
+        out[row * d + k]! -= f * out[col * d + k]!;
+      }
+    }
+  }
+  return out;
 }
 
 function dot(a: readonly number[], b: readonly number[]): number {

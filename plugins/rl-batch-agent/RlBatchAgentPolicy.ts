@@ -6,10 +6,13 @@ import { CONTEXT_SIZE, contextOf } from './context.js';
 import type { RlState } from './learnedState.js';
 import { LinUcb } from './LinUcb.js';
 import { batchReward, usefulRate } from './reward.js';
+import { RewardShift } from './RewardShift.js';
 import type { EpochKind, RlMetrics, RlReadout } from './RlMetrics.js';
 
 /** How fast the static baseline follows new static epochs. */
 const BASELINE_SMOOTHING = 0.2;
+/** An arm whose mean is this sure (about ten epochs of evidence in the context) has an expectation to miss. */
+const KNOWN_ARM_UNCERTAINTY = 0.35;
 
 interface Epoch {
   readonly arm: number;
@@ -58,17 +61,23 @@ export class RlBatchAgentPolicy implements BatchSizePolicy {
   private cooldown = 0;
   private recent: number[] = [];
   /** Useful tokens/s of the warm-up's static batches; their mean becomes the reward unit. */
-  private readonly warmupRates: number[] = [];
+  private warmupRates: number[] = [];
+  /** Static epochs still to play before the reward unit is (re)set: the warm-up, or the re-measure after a shift. */
+  private warmupLeft: number;
   private sinceSaved = 0;
+  private readonly shift: RewardShift | undefined;
 
   constructor(private readonly parts: RlPolicyParts) {
     const { learned } = parts;
     const saved = new Map((learned?.arms ?? []).map((a) => [a.key, a]));
     this.bandit = new LinUcb(parts.arms.length, CONTEXT_SIZE, parts.config.ucbWidth, parts.arms.map((a) => saved.get(a.key)));
     this.scale = learned?.scale;
+    this.warmupLeft = learned ? 0 : parts.config.warmupEpochs;
     this.baseline = learned?.baseline;
     this.epochs = learned?.epochs ?? 0;
     this.explored = learned?.explored ?? 0;
+    const shift = parts.config.shiftDetection;
+    this.shift = shift.enabled ? new RewardShift(shift.epochs, shift.margin) : undefined;
     parts.metrics.watch(() => this.readout());
   }
 
@@ -160,10 +169,16 @@ export class RlBatchAgentPolicy implements BatchSizePolicy {
     if (this.scale === undefined) {
       this.warmupRates.push(...epoch.rates);
       const rate = mean(this.warmupRates);
-      if (this.epochs >= this.parts.config.warmupEpochs && rate > 0) this.scale = rate;
+      if (--this.warmupLeft <= 0 && rate > 0) this.scale = rate;
       return;
     }
     const reward = mean(epoch.rewards);
+    // Residual against what the arm was expected to earn, before this epoch is learned. Only
+    // greedy epochs on an arm the bandit is sure of count: an explored arm is expected to surprise.
+    if (epoch.kind === 'greedy' && this.bandit.uncertainty(epoch.arm, epoch.context) <= KNOWN_ARM_UNCERTAINTY) {
+      if (this.shift?.add(reward - 1 - this.bandit.mean(epoch.arm, epoch.context))) this.shifted();
+    }
+    this.bandit.discount(this.parts.config.discount);
     // Learned relative to the static rate (reward 1): ridge regression shrinks towards 0, so an
     // arm played a few times is taken as "about as good as static", not as worthless.
     this.bandit.update(epoch.arm, epoch.context, reward - 1);
@@ -171,6 +186,25 @@ export class RlBatchAgentPolicy implements BatchSizePolicy {
     if (epoch.arm === 0) this.baseline = this.baseline === undefined ? reward : this.baseline + BASELINE_SMOOTHING * (reward - this.baseline);
     if (epoch.kind !== 'static' && epoch.kind !== 'fallback') this.watchForCollapse(reward);
     if (++this.sinceSaved >= this.parts.config.persistEveryEpochs) void this.flush().catch(() => undefined); // persist reports its own failures
+  }
+
+  /**
+   * The load changed under the agent: scale down every arm's evidence, and measure the static arm
+   * again for `shiftDetection.rebaselineEpochs`, as in the warm-up: its useful rate under the new
+   * load becomes the reward unit, so "1 = as good as static" (where the ridge prior puts an arm
+   * played little) holds again, and the collapse check compares with what static earns now. Left
+   * in the old unit, a device at a third of its speed makes every arm look worse than the prior,
+   * the least-played arm looks best, and the agent wanders.
+   */
+  private shifted(): void {
+    this.bandit.discount(this.parts.config.shiftDetection.keep);
+    this.scale = undefined;
+    this.warmupRates = [];
+    this.warmupLeft = this.parts.config.shiftDetection.rebaselineEpochs;
+    this.baseline = undefined;
+    this.recent = [];
+    this.cooldown = 0;
+    this.parts.metrics.shifts.inc();
   }
 
   private watchForCollapse(reward: number): void {

@@ -25,6 +25,7 @@ export class RlMetrics {
   readonly collapses = new Counter({ name: 'embedline_rl_batch_agent_collapses_total', help: 'Times the recent reward fell collapseMargin below the static arm reward and the agent fell back to the static arm.', registers: [this.registry] });
   /** Static's smoothed reward minus each learning epoch's, summed: what learning has cost so far. */
   readonly learningCost = new Counter({ name: 'embedline_rl_batch_agent_learning_cost_total', help: 'Sum over non-static epochs of (static reward - epoch reward) where positive, in static-rate units.', registers: [this.registry] });
+  readonly shifts = new Counter({ name: 'embedline_rl_batch_agent_shifts_total', help: 'Times the played arm\'s reward stayed off its predicted mean for shiftDetection.epochs epochs; each discounts every arm\'s evidence by shiftDetection.keep.', registers: [this.registry] });
   readonly lastReward = new Gauge({ name: 'embedline_rl_batch_agent_reward', help: 'Reward of the last finished epoch (1 = static shape\'s useful tokens/s, minus latency penalty).', registers: [this.registry] });
 
   constructor() {

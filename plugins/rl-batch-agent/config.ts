@@ -24,6 +24,31 @@ export const rlBatchAgentConfigSchema = z.strictObject({
   ucbWidth: z.number().min(0).default(0.5),
   /** Batches one decision (an epoch) lasts; its reward is their mean. */
   epochBatches: z.number().int().min(1).max(1000).default(4),
+  /**
+   * Discounted LinUCB's γ: after every epoch each arm's evidence is scaled by it (A ← γA + (1−γ)I,
+   * b ← γb), so an arm's estimate rests on about the last 1 / (1 − γ) epochs it was played. 1 =
+   * never forget gradually, the default: on the fake device γ = 0.995 cost stationary
+   * convergence (the best arm in 165 of the last 200 epochs instead of 180) and re-learned a
+   * slowed device no faster than `shiftDetection` alone, which handles sudden changes.
+   */
+  discount: z.number().min(0.5).max(1).default(1),
+  /**
+   * When the played arm's reward misses its predicted mean by more than `margin` on the same
+   * side for `epochs` epochs in a row, every arm's evidence is scaled by `keep`: the agent
+   * re-learns which arm is best for the new load (a slowed device, longer texts) in tens of
+   * epochs instead of as many as it has already played. Then it plays the static arm for
+   * `rebaselineEpochs` to learn what static earns under the new load.
+   */
+  shiftDetection: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      epochs: z.number().int().min(2).max(100).default(4),
+      margin: z.number().positive().default(0.3),
+      keep: z.number().min(0).max(1).default(0.1),
+      /** Epochs on the static arm after a shift, to measure the baseline the collapse check uses anew. */
+      rebaselineEpochs: z.number().int().min(1).max(100).default(3),
+    })
+    .prefault({}),
   /** Epochs on the static arm first, to learn the reward scale. */
   warmupEpochs: z.number().int().min(1).default(5),
   /** Most epochs that may go to an arm other than the current best guess, as a share of all. */

@@ -121,3 +121,59 @@ describe('rl-batch-agent policy', () => {
     expect(agent.epochCount).to.equal(0);
   });
 });
+
+describe('rl-batch-agent after the load shifts', () => {
+  let cacheDir: string;
+  const armShapes = buildArms(rlBatchAgentConfigSchema.parse({}), { maxBatchSize: 16, maxBatchTokens: 8192, maxWaitMs: 2, maxPaddingRatio: 0.05 }).map((arm) => arm.shape);
+
+  beforeEach(async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'embedline-rl-shift-'));
+  });
+
+  /** Converges on the fake device, slows it to a third, and returns the arms played in the 200 epochs after. */
+  async function slowedAfterConverging(options: Record<string, unknown>, metrics = new RlMetrics()): Promise<{ played: number[]; good: (arm: number) => boolean }> {
+    const agent = await agentIn(cacheDir, options, metrics);
+    const device = new CostCurveDevice(CPU_LIKE, seededRandom(2));
+    const scale = (16 * 64 * (1 - 0.025)) / (device.trueMs(16, 64) / 1000);
+    runEpochs(agent, device, 1200, 4);
+
+    device.slowdown = 3;
+    // 16 rows now take about 66 ms against the 50 ms target: the best arms have 8 rows.
+    const rewards = armShapes.map((shape) => trueReward(device, shape, scale, TARGET_MS, PENALTY));
+    const best = Math.max(...rewards);
+    const played = runEpochs(agent, device, 200, 4);
+    return { played, good: (arm) => rewards[arm]! >= best - 0.02 };
+  }
+
+  it('plays an arm that is best on the slowed device in 70% of epochs 100-200 after it slows to a third', async () => {
+    const metrics = new RlMetrics();
+    const { played, good } = await slowedAfterConverging({}, metrics);
+
+    expect(played.slice(100).filter(good).length).to.be.at.least(70);
+    expect(await metrics.registry.metrics()).to.match(/^embedline_rl_batch_agent_shifts_total [1-3]$/m);
+  });
+
+  it('without shift detection it has not found them 200 epochs later (what the detector fixes)', async () => {
+    const { played, good } = await slowedAfterConverging({ shiftDetection: { enabled: false } });
+
+    expect(played.slice(100).filter(good).length).to.be.below(20);
+  });
+
+  it('sees no shift while the device keeps its speed', async () => {
+    const metrics = new RlMetrics();
+    const agent = await agentIn(cacheDir, {}, metrics);
+
+    runEpochs(agent, new CostCurveDevice(CPU_LIKE, seededRandom(7)), 1500, 4);
+
+    expect(await metrics.registry.metrics()).to.match(/^embedline_rl_batch_agent_shifts_total 0$/m);
+  });
+
+  it('with discounting on (discount 0.99) keeps its evidence finite and its exploration within the cap', async () => {
+    const agent = await agentIn(cacheDir, { discount: 0.99, explorationCap: 0.1 });
+
+    runEpochs(agent, new CostCurveDevice(CPU_LIKE, seededRandom(8)), 1500, 4);
+
+    expect(agent.state().arms.every((arm) => arm.inverse.every(Number.isFinite) && arm.inverse.every((v, cell) => cell % 6 !== 0 || (v > 0 && v <= 1 + 1e-9)))).to.equal(true);
+    expect(agent.exploredEpochs / agent.epochCount).to.be.at.most(0.1);
+  });
+});
