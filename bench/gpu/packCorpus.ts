@@ -21,7 +21,7 @@ if (!outDir) throw new Error('usage: packCorpus.js <outDir> [--size N]');
 
 const config = loadConfig(process.env);
 const { store, sources } = modelStoreFor(config);
-const model = await readModelInfo(await store.ensure(config.model.name, sources), catalogueEntry(config.model.name).maxSeqLength);
+const model = await readModelInfo(await store.ensure(config.model.name, sources), catalogueEntry(config.model.name));
 const { file } = await buildCorpus({ size: Number(values.size), seed: 42 });
 const texts = await readCorpusTexts(file);
 const runtime = await startBenchRuntime(config, { variant: 'fp32' });

@@ -39,7 +39,7 @@ export class WorkerPoolDevice implements InferenceDevice {
     await this.stop();
     const modelPath = await requireVariantFile(this.model.dir, this.spec.variant);
     if (this.verifyIntegrity) await requireIntactModelFiles(basename(this.model.dir), this.model.dir, [VARIANT_FILES[this.spec.variant]]);
-    this.pool = await WorkerPool.start(this.spec.workers, { modelPath, tuning: tuningForDevice(this.baseTuning, this.spec), dimensions: this.model.dimensions });
+    this.pool = await WorkerPool.start(this.spec.workers, { modelPath, tuning: tuningForDevice(this.baseTuning, this.spec), dimensions: this.model.dimensions, pooling: this.model.definition.pooling });
   }
 
   async run(rows: readonly Int32Array[]): Promise<DeviceRun> {

@@ -7,13 +7,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { EmbedlineError, isEmbedlineError } from '../errors.js';
-import { meanPoolNormalize } from './meanPool.js';
+import { MEAN_NORMALIZED } from '../model/modelDefinition.js';
+import { poolVectors } from './pooling.js';
 import { sessionStartError } from './sessionStartError.js';
 import { toSessionOptions } from './sessionTuning.js';
 import { serializeError } from './workerError.js';
 import { transferList, type ExitMessage, type RunBatchMessage, type WorkerInit, type WorkerReply } from './workerProtocol.js';
 
 const init = workerData as WorkerInit;
+const pooling = init.pooling ?? MEAN_NORMALIZED;
 const port = parentPort!;
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
@@ -110,7 +112,7 @@ async function runBatch(session: InferenceSession, message: RunBatchMessage, nee
     try {
       const hidden = outputs[outputName]!;
       checkHiddenSize(hidden.dims);
-      vectors = meanPoolNormalize(hidden.data as Float32Array, message.lengths, seqLen, init.dimensions);
+      vectors = poolVectors(hidden.data as Float32Array, message.lengths, seqLen, init.dimensions, pooling);
     } finally {
       for (const output of Object.values(outputs)) output.dispose();
     }

@@ -1,3 +1,4 @@
+import type { PoolingSpec } from '../model/modelDefinition.js';
 import type { BatchBuffers } from '../ports/TensorAllocator.js';
 import type { SessionTuning } from './sessionTuning.js';
 import type { SerializedError } from './workerError.js';
@@ -7,6 +8,8 @@ export interface WorkerInit {
   readonly modelPath: string;
   readonly tuning: SessionTuning;
   readonly dimensions: number;
+  /** The model definition's pooling and normalization; default mean + normalize (MiniLM). */
+  readonly pooling?: PoolingSpec | undefined;
 }
 
 /**

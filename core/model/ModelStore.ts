@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EmbedlineError } from '../errors.js';
 import { MODEL_CATALOGUE, MODEL_FILES, type ModelCatalogueEntry } from './catalogue.js';
 import { sha256File } from './fileDigest.js';
+import { BundledSource } from './sources/BundledSource.js';
 import type { FetchedFile, ModelSource } from './sources/ModelSource.js';
 
 /** What `manifest.json` records for each model directory: every file's sum and origin. */
@@ -32,13 +33,18 @@ export type PullLogger = (line: string) => void;
  * const dir = await store.requireModel('all-MiniLM-L6-v2');
  */
 export class ModelStore {
-  constructor(readonly root: string) {}
+  /** `bundled` is asked before the given sources: the files this repository ships for a model. */
+  constructor(readonly root: string, private readonly bundled: ModelSource = new BundledSource()) {}
 
   dirOf(name: string): string {
     return join(this.root, name);
   }
 
-  async pull(name: string, sources: readonly ModelSource[], log: PullLogger = () => {}): Promise<PullReport> {
+  /**
+   * Fetches the model's files, each from the first source that has it. `only` limits the pull to
+   * those files (ensure() adds what an older pull lacks without fetching the rest again).
+   */
+  async pull(name: string, given: readonly ModelSource[], log: PullLogger = () => {}, only?: ReadonlySet<string>): Promise<PullReport> {
     const entry = catalogueEntry(name);
     const dir = this.dirOf(name);
     await mkdir(dir, { recursive: true });
@@ -46,9 +52,11 @@ export class ModelStore {
     const fetched = new Map<string, FetchedFile>();
     const failures: { source: string; reason: string }[] = [];
     const errors: unknown[] = [];
-    const everything = new Set([...entry.required, ...sources.flatMap((s) => s.provides(entry))]);
+    const sources = given.includes(this.bundled) ? given : [this.bundled, ...given];
+    const inScope = (file: string): boolean => !only || only.has(file);
+    const everything = new Set([...entry.required, ...sources.flatMap((s) => s.provides(entry))].filter(inScope));
     for (const source of sources) {
-      const wanted = source.provides(entry).filter((f) => !fetched.has(f));
+      const wanted = source.provides(entry).filter((f) => !fetched.has(f) && inScope(f));
       if (wanted.length === 0) continue;
       log(`${source.name}: fetching ${wanted.join(', ')}`);
       try {
@@ -74,20 +82,31 @@ export class ModelStore {
     return { model: name, dir, files: [...fetched.values()], failures };
   }
 
-  /** Skips the pull when every required file is already present and recorded. */
+  /**
+   * Skips the pull when every required file is already present and recorded; a directory that
+   * lacks only some (pulled before the catalogue required them) gets just those.
+   */
   async ensure(name: string, sources: readonly ModelSource[], log?: PullLogger): Promise<string> {
-    if (await this.isComplete(name)) return this.dirOf(name);
-    return (await this.pull(name, sources, log)).dir;
+    const missing = await this.missingRequired(name);
+    if (missing.length === 0) return this.dirOf(name);
+    const manifest = await this.readManifest(name).catch(() => undefined);
+    return (await this.pull(name, sources, log, manifest ? new Set(missing) : undefined)).dir;
   }
 
   async isComplete(name: string): Promise<boolean> {
-    const manifest = await this.readManifest(name).catch(() => undefined);
-    if (!manifest) return false;
+    return (await this.missingRequired(name)).length === 0;
+  }
+
+  /** Required files the directory does not hold or its manifest does not record (all of them without a manifest). */
+  async missingRequired(name: string): Promise<string[]> {
     const entry = catalogueEntry(name);
+    const manifest = await this.readManifest(name).catch(() => undefined);
+    if (!manifest) return [...entry.required];
+    const missing: string[] = [];
     for (const file of entry.required) {
-      if (!manifest.files[file] || !(await exists(join(this.dirOf(name), file)))) return false;
+      if (!manifest.files[file] || !(await exists(join(this.dirOf(name), file)))) missing.push(file);
     }
-    return true;
+    return missing;
   }
 
   /** Recomputes every recorded sum; returns the files that no longer match. */

@@ -10,6 +10,7 @@ import { PRECISION_POLICY, type PrecisionPolicy } from '../ports/PrecisionPolicy
 import { REQUEST_STAGE, type RequestStage } from '../ports/RequestStage.js';
 import { RESULT_STAGE, type ResultStage } from '../ports/ResultStage.js';
 import { EmbedContext } from './EmbedContext.js';
+import { modelInputs, resolvePrompt } from './modelInput.js';
 import { notifyObservers } from './notifyObservers.js';
 import { requestDeadline } from './requestDeadline.js';
 import { submitPending } from './submitPending.js';
@@ -76,9 +77,12 @@ export class EncodePipeline {
       try {
         assertTexts(texts);
         span.setAttribute(ATTRIBUTES.texts, texts.length);
+        // The prompt is part of the text from here on: request stages (the cache's text key) see what the model sees.
+        const { definition } = this.runtime.model;
+        const inputs = modelInputs(texts, resolvePrompt(definition, this.runtime.model.name, options), definition.doLowerCase);
         // Resolved first: the variant decides the batches (and the cache's keys) from here on.
         const served = this.precision.resolve(options.precision, priority);
-        ctx = new EmbedContext(requestId, texts, priority, served.variant, startedAt, startedAt + timeoutMs, deadline.signal, options.precision, served);
+        ctx = new EmbedContext(requestId, inputs, priority, served.variant, startedAt, startedAt + timeoutMs, deadline.signal, options.precision, served);
         ctx.spanContext = span.spanContext();
         const result = await this.run(ctx, served);
         span.setAttribute(ATTRIBUTES.promptTokens, result.promptTokens);

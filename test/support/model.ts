@@ -19,7 +19,7 @@ export function realModel(): Promise<ModelInfo> {
     const config = loadConfig(process.env);
     const { store, sources } = modelStoreFor(config);
     const dir = await store.ensure(config.model.name, sources);
-    return readModelInfo(dir, 256);
+    return readModelInfo(dir);
   })();
   return info;
 }

@@ -54,7 +54,7 @@ export class StaticInt8Source implements ModelSource {
     const work = await mkdtemp(join(tmpdir(), 'embedline-int8-static-'));
     try {
       const tokens = join(work, 'calibration.jsonl');
-      await writeTokenized(modelDir, entry.maxSeqLength, this.options.calibrationTexts, tokens);
+      await writeTokenized(modelDir, entry, this.options.calibrationTexts, tokens);
       const source = join(modelDir, MODEL_FILES.fp32);
       const out = join(modelDir, MODEL_FILES.int8Static);
       const args = ['-B', join(scripts, 'quantize_static.py'), '--source', source, '--out', out, '--calibration', tokens];
@@ -70,8 +70,8 @@ export class StaticInt8Source implements ModelSource {
   }
 }
 
-async function writeTokenized(modelDir: string, defaultMaxSeqLength: number, texts: readonly string[], file: string): Promise<void> {
-  const info = await readModelInfo(modelDir, defaultMaxSeqLength);
+async function writeTokenized(modelDir: string, entry: ModelCatalogueEntry, texts: readonly string[], file: string): Promise<void> {
+  const info = await readModelInfo(modelDir, entry);
   const tokenizer = TextTokenizer.fromFile(info.tokenizerPath, info.maxSeqLength);
   const tokenized = await tokenizer.tokenize(texts);
   await writeFile(file, tokenized.map((t) => `${JSON.stringify({ ids: Array.from(t.ids) })}\n`).join(''));

@@ -18,7 +18,8 @@ function fakeRuntime(tokenized: string[]): ModelRuntime {
       return texts.map((t) => ({ ids: Int32Array.from([...t].map((c) => c.charCodeAt(0))) }));
     },
   };
-  return { model: { dimensions: 2 }, tokenizer } as unknown as ModelRuntime;
+  const definition = { pooling: { mode: 'mean', normalize: true }, maxSeqLength: 256, doLowerCase: false, prompts: {}, defaultPromptName: undefined, promptsFrom: 'none' };
+  return { model: { name: 'fake', dimensions: 2, definition }, tokenizer } as unknown as ModelRuntime;
 }
 
 /** Batcher double: resolves each item at once with [length, 0]. */
