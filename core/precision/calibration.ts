@@ -2,17 +2,28 @@ import { z } from 'zod';
 
 /** Where `embedline model calibrate` stores the ranges, inside the model directory. */
 export const CALIBRATION_FILE = 'quantization.json';
-/** Bumped when the file's meaning changes; readers refuse other versions. */
-export const CALIBRATION_VERSION = 1;
+/**
+ * Bumped when the file's meaning changes. Version 2 added int16's own ranges; a version-1 file
+ * is still read (int16 then uses the shared quantile ranges, as it did when it was written).
+ */
+export const CALIBRATION_VERSION = 2;
+const READABLE_VERSIONS = [1, 2] as const;
 /** Fewest texts a calibration may rest on (issue 12: quantiles over ≥ 10,000 real texts). */
 export const MIN_CALIBRATION_TEXTS = 10_000;
 /** Default quantiles: a dimension's range ignores its 0.1% most extreme values at either end. */
 export const DEFAULT_QUANTILES = { lower: 0.001, upper: 0.999 } as const;
+/**
+ * int16's range: the corpus' full min..max of each dimension, widened by this share of its span
+ * on either side. With 65,536 levels the step is tiny, so what costs int16 precision is clamping
+ * a value outside its range; clipping the 0.1% tails as int8 does would throw that away.
+ */
+export const INT16_RANGE_MARGIN = 0.5;
 
 const finiteArray = z.array(z.number().finite());
+const rangePair = z.object({ min: finiteArray, max: finiteArray });
 
 export const calibrationSchema = z.object({
-  version: z.literal(CALIBRATION_VERSION),
+  version: z.union(READABLE_VERSIONS.map((v) => z.literal(v))),
   model: z.string(),
   /** sha256 of the ONNX file whose vectors were measured: ranges belong to that model only. */
   modelSha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -21,8 +32,11 @@ export const calibrationSchema = z.object({
   quantiles: z.object({ lower: z.number().min(0).max(0.5), upper: z.number().min(0.5).max(1) }),
   corpus: z.object({ description: z.string(), texts: z.number().int().positive(), sha256: z.string() }),
   createdAt: z.string(),
-  /** Per dimension: the lower and upper quantile of that dimension over the corpus vectors. */
-  ranges: z.object({ min: finiteArray, max: finiteArray }),
+  /**
+   * Per dimension: the lower and upper quantile of that dimension over the corpus vectors (int8,
+   * uint8; int16 too in version 1), and from version 2 int16's own wider ranges.
+   */
+  ranges: rangePair.extend({ int16: rangePair.optional() }),
 });
 
 /**
@@ -36,12 +50,35 @@ export type Calibration = z.infer<typeof calibrationSchema>;
 
 export function parseCalibration(json: unknown): Calibration {
   const calibration = calibrationSchema.parse(json);
-  const { min, max } = calibration.ranges;
-  if (min.length !== calibration.dimensions || max.length !== calibration.dimensions) {
-    throw new Error(`calibration ranges have ${min.length}/${max.length} entries, expected ${calibration.dimensions}`);
+  if (calibration.version >= 2 && !calibration.ranges.int16) throw new Error('a version-2 calibration needs ranges.int16');
+  for (const [name, pair] of [['ranges', calibration.ranges], ['ranges.int16', calibration.ranges.int16]] as const) {
+    if (!pair) continue;
+    const { min, max } = pair;
+    if (min.length !== calibration.dimensions || max.length !== calibration.dimensions) {
+      throw new Error(`calibration ${name} have ${min.length}/${max.length} entries, expected ${calibration.dimensions}`);
+    }
+    if (min.some((m, i) => !(m < max[i]!))) throw new Error(`calibration ${name} has a dimension whose min is not below its max`);
   }
-  if (min.some((m, i) => !(m < max[i]!))) throw new Error('calibration has a dimension whose min is not below its max');
   return calibration;
+}
+
+/** Each dimension's min..max over `vectors`, widened by `margin` × its span on either side. */
+export function widenedRanges(vectors: readonly Float32Array[], dims: number, margin = INT16_RANGE_MARGIN): { min: number[]; max: number[] } {
+  if (vectors.length < 2) throw new RangeError('need at least two vectors to calibrate');
+  const min: number[] = [];
+  const max: number[] = [];
+  for (let d = 0; d < dims; d++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const vector of vectors) {
+      lo = Math.min(lo, vector[d]!);
+      hi = Math.max(hi, vector[d]!);
+    }
+    const pad = Math.max(hi - lo, Number.EPSILON) * margin;
+    min.push(lo - pad);
+    max.push(hi + pad);
+  }
+  return { min, max };
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmbedlineError } from '../errors.js';
-import { CALIBRATION_FILE, CALIBRATION_VERSION, DEFAULT_QUANTILES, MIN_CALIBRATION_TEXTS, parseCalibration, quantileRanges, type Calibration } from './calibration.js';
+import { CALIBRATION_FILE, CALIBRATION_VERSION, DEFAULT_QUANTILES, MIN_CALIBRATION_TEXTS, parseCalibration, quantileRanges, widenedRanges, type Calibration } from './calibration.js';
 
 export interface CalibrationInput {
   readonly model: string;
@@ -18,7 +18,8 @@ export interface CalibrationInput {
 }
 
 /**
- * Measures per-dimension quantile ranges over real vectors and records what they rest on.
+ * Measures per-dimension ranges over real vectors (quantiles for int8/uint8, the widened full
+ * range for int16) and records what they rest on.
  *
  * @example
  * const calibration = buildCalibration({ model: 'all-MiniLM-L6-v2', modelSha256, variant: 'fp32', texts, vectors, corpusDescription: 'debian' });
@@ -41,7 +42,7 @@ export function buildCalibration(input: CalibrationInput, now = new Date()): Cal
     quantiles: { ...quantiles },
     corpus: { description: input.corpusDescription, texts: input.texts.length, sha256: textsDigest(input.texts) },
     createdAt: now.toISOString(),
-    ranges: quantileRanges(input.vectors, dimensions, quantiles),
+    ranges: { ...quantileRanges(input.vectors, dimensions, quantiles), int16: widenedRanges(input.vectors, dimensions) },
   });
 }
 
@@ -75,7 +76,7 @@ export async function readCalibration(modelDir: string, modelSha256?: string): P
   try {
     calibration = parseCalibration(JSON.parse(text));
   } catch (cause) {
-    throw new EmbedlineError('EMBEDLINE_CONFIG', `${file} is not a version-${CALIBRATION_VERSION} calibration (${(cause as Error).message}); run \`embedline model calibrate\``, { file }, { cause });
+    throw new EmbedlineError('EMBEDLINE_CONFIG', `${file} is not a calibration this build reads (versions 1-${CALIBRATION_VERSION}) (${(cause as Error).message}); run \`embedline model calibrate\``, { file }, { cause });
   }
   if (modelSha256 && calibration.modelSha256 !== modelSha256) {
     throw new EmbedlineError('EMBEDLINE_CONFIG', `${file} was measured on another model file (${calibration.modelSha256.slice(0, 12)}, now ${modelSha256.slice(0, 12)}); run \`embedline model calibrate\``, { file });

@@ -1,10 +1,14 @@
 import { FORMAT_LAYOUT, type VectorFormat } from './formats.js';
 import { fromHalf, toHalf } from './float16.js';
 
-/** Per-dimension ranges the calibrated formats map onto their integer levels. */
+/**
+ * Per-dimension ranges the calibrated formats map onto their integer levels; `int16`, when
+ * present (calibrations from version 2), is int16's own wider pair, else int16 uses min/max.
+ */
 export interface QuantizationRanges {
   readonly min: readonly number[];
   readonly max: readonly number[];
+  readonly int16?: { readonly min: readonly number[]; readonly max: readonly number[] } | undefined;
 }
 
 /** float16 is held as its IEEE bit patterns; packed-bit formats hold ceil(dims / 8) bytes. */
@@ -137,9 +141,10 @@ function allocate(format: VectorFormat, n: number): QuantizedData {
   return new Uint8Array(n);
 }
 
-function requireRanges(format: VectorFormat, ranges: QuantizationRanges | undefined, dims: number): QuantizationRanges {
-  if (!ranges || ranges.min.length !== dims || ranges.max.length !== dims) {
+function requireRanges(format: VectorFormat, ranges: QuantizationRanges | undefined, dims: number): { readonly min: readonly number[]; readonly max: readonly number[] } {
+  const pair = format === 'int16' && ranges?.int16 ? ranges.int16 : ranges;
+  if (!pair || pair.min.length !== dims || pair.max.length !== dims) {
     throw new RangeError(`${format} needs calibrated ranges for ${dims} dimensions (embedline model calibrate)`);
   }
-  return ranges;
+  return pair;
 }
