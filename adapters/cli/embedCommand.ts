@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../../core/config/loadConfig.js';
 import { EmbedlineError } from '../../core/errors.js';
 import { PRECISION_POLICY, type PrecisionPolicy, type ResolvedPrecision } from '../../core/ports/PrecisionPolicy.js';
+import { servedModelSpecs, withModelFlags } from '../../core/models/servedModels.js';
 import { startEmbedline } from '../../core/runtime.js';
 import { isPriority, type Priority } from '../../core/pipeline/types.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
@@ -22,6 +23,9 @@ interface EmbedOptions {
   concurrency: number;
   priority: string;
   precision?: string;
+  model?: string;
+  inputType?: 'query' | 'document';
+  promptName?: string;
 }
 
 /** `embedline embed <file>`: a whole file through the pipeline, in order, resumable. */
@@ -39,11 +43,14 @@ export function registerEmbedCommand(program: Command): void {
     .option('--concurrency <n>', 'pipeline calls in flight', integerFlag(1, 256), 4)
     .option('--priority <p>', 'critical | normal | background', 'background')
     .option('--precision <name>', 'precision to embed at (fp32; with the precision plugin also float16, int16, int8, uint8, binary, ubinary); default: the priority\'s')
+    .option('--model <name>', 'a served model\'s id from config `models`, or a catalogue name or directory (default: the first served model)')
+    .addOption(new Option('--input-type <type>', 'the texts\' role, for models with query/document prompts').choices(['query', 'document']))
+    .option('--prompt-name <name>', 'one of the model\'s prompts by name, prefixed to every text')
     .action(async (file: string, options: EmbedOptions) => {
       if (!isPriority(options.priority)) throw usage(`--priority must be critical, normal or background`);
       if (options.resume && !options.output?.endsWith('.jsonl')) throw usage('--resume needs --output <file>.jsonl');
       const rows = await readInputs(file, { format: options.format, column: options.column, idColumn: options.idColumn });
-      const runtime = await startEmbedline(loadConfig(process.env), PLUGIN_CATALOGUE);
+      const runtime = await startEmbedline(embedModelConfig(loadConfig(process.env), options.model), PLUGIN_CATALOGUE);
       try {
         // Resolved once up front: the .npy header needs the format, and a bad name fails before any work.
         const served = servedPrecision(await runtime.container.getAsync(PRECISION_POLICY), options);
@@ -55,6 +62,17 @@ export function registerEmbedCommand(program: Command): void {
         await runtime.close();
       }
     });
+}
+
+/**
+ * The one model a file is embedded with: `--model` names a served id from config `models` (its
+ * variant and truncation come along) or else a catalogue name or directory; without it, the first
+ * served model.
+ */
+function embedModelConfig(config: ReturnType<typeof loadConfig>, model: string | undefined): ReturnType<typeof loadConfig> {
+  const served = servedModelSpecs(config);
+  const spec = model === undefined ? served[0]! : (served.find((s) => s.id === model) ?? servedModelSpecs(withModelFlags(config, [model]))[0]!);
+  return spec.config;
 }
 
 function usage(message: string): UsageError {
@@ -99,7 +117,7 @@ async function embedRows(rows: readonly InputRow[], writer: EmbeddingWriter, pip
   const started = Date.now();
   bar.start(total, alreadyDone, { rate: '0' });
   let written = 0;
-  const chunks = embedChunks(pipeline, rows.map((r) => r.text), { chunk: options.chunk, concurrency: options.concurrency, priority: options.priority as Priority, precision: options.precision, timeoutMs: FILE_JOB_CHUNK_TIMEOUT_MS });
+  const chunks = embedChunks(pipeline, rows.map((r) => r.text), { chunk: options.chunk, concurrency: options.concurrency, priority: options.priority as Priority, precision: options.precision, timeoutMs: FILE_JOB_CHUNK_TIMEOUT_MS, prompt: { inputType: options.inputType, promptName: options.promptName } });
   for await (const { start, quantized: vectors } of chunks) {
     for (let i = 0; i < vectors.length; i++) await writer.write(rows[start + i]!.id, vectors[i]!);
     written += vectors.length;

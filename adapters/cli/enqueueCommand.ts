@@ -19,6 +19,9 @@ interface EnqueueFlags {
   idPrefix?: string;
   priority?: string;
   concurrency: number;
+  model?: string;
+  inputType?: 'query' | 'document';
+  promptName?: string;
 }
 
 /** `embedline enqueue <file>`: a file's texts as version-1 messages on the requests queue (no model needed). */
@@ -35,6 +38,9 @@ export function registerEnqueueCommand(program: Command): void {
     .option('--id-prefix <prefix>', 'prefix of every message id (default: the file name without extension and "-")')
     .option('--priority <p>', 'critical | normal | background (default: the consumer\'s sqs.defaultPriority)')
     .option('--concurrency <n>', 'SendMessageBatch calls in flight', integerFlag(1, 64), 4)
+    .option('--model <id>', 'served model id the consumer embeds with (default: the consumer\'s first)')
+    .addOption(new Option('--input-type <type>', 'the texts\' role, for models with query/document prompts').choices(['query', 'document']))
+    .option('--prompt-name <name>', 'one of the model\'s prompts by name')
     .action(async (file: string, flags: EnqueueFlags) => {
       const config = loadConfig(process.env);
       const queueUrl = flags.queueUrl || config.sqs.queueUrl;
@@ -47,6 +53,9 @@ export function registerEnqueueCommand(program: Command): void {
         idPrefix: flags.idPrefix ?? defaultIdPrefix(file),
         priority: flags.priority as Parameters<typeof buildMessages>[1]['priority'],
         source: basename(file),
+        model: flags.model,
+        inputType: flags.inputType,
+        promptName: flags.promptName,
         maxMessageBytes: config.sqs.maxMessageBytes,
       });
       const sqs = createSqsClient(config.sqs);

@@ -6,12 +6,14 @@ import { startTracing, type Tracing } from '../otel/startTracing.js';
 import { jsonLog } from '../sqs/jsonLog.js';
 import { startWorker, type RunningWorker } from '../sqs/worker/startWorker.js';
 import { EXIT } from './exitCodes.js';
-import { integerFlag } from './flagParsers.js';
+import { withModelFlags } from '../../core/models/servedModels.js';
+import { integerFlag, repeatedFlag } from './flagParsers.js';
 import { UsageError } from './usageError.js';
 
 interface WorkerFlags {
   queueUrl?: string;
   metricsPort?: number;
+  model: string[];
 }
 
 /**
@@ -24,8 +26,9 @@ export function registerWorkerCommand(program: Command): void {
     .description('embed messages from an SQS queue into the configured sink (docs/sqs.md); serves /metrics and /health')
     .option('--queue-url <url>', 'requests queue (default from config: EMBEDLINE_QUEUE_URL)')
     .option('--metrics-port <port>', 'port for /metrics and /health, 0 for any free one (default from config: 9400)', integerFlag(0, 65535))
+    .option('--model <name>', 'serve this model (catalogue name or directory); repeat for several: a message\'s "model" picks one, the first takes messages that name none (default from config: models, else model.name)', repeatedFlag, [])
     .action(async (flags: WorkerFlags) => {
-      const config = loadConfig(process.env);
+      const config = withModelFlags(loadConfig(process.env), flags.model);
       const queueUrl = flags.queueUrl || config.sqs.queueUrl;
       if (!queueUrl || !URL.canParse(queueUrl)) throw new UsageError(`worker needs a queue URL: pass --queue-url or set EMBEDLINE_QUEUE_URL (got "${queueUrl ?? ''}").`);
       const metricsPort = flags.metricsPort ?? config.sqs.metricsPort;

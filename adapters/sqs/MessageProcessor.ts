@@ -24,8 +24,14 @@ export type ProcessOutcome = Succeeded | Failed;
 
 export type ParseOutcome = { readonly ok: true; readonly message: EmbedMessage } | { readonly ok: false; readonly failed: Failed };
 
+/** The pipeline that embeds a message: by the message's `model` (undefined: the default), loading a lazy model first. */
+export type PipelineFor = (model: string | undefined) => Promise<Pick<EncodePipeline, 'embed'>>;
+
 export interface MessageProcessorDeps {
-  readonly pipeline: Pick<EncodePipeline, 'embed'>;
+  /** One pipeline for every message (a single-model consumer); ignored when `pipelineFor` is given. */
+  readonly pipeline?: Pick<EncodePipeline, 'embed'>;
+  /** Several models: the message's `model` picks the pipeline (parse has already refused unknown ids). */
+  readonly pipelineFor?: PipelineFor;
   readonly sink: ResultSink;
   readonly limits: MessageLimits;
   /** Attempts for one sink write before the message is released for a later delivery. */
@@ -60,8 +66,12 @@ export class MessageProcessor {
 
   async embedAndStore(queued: QueuedMessage, message: EmbedMessage, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ProcessOutcome> {
     let embedded: EmbedResult;
+    const model = message.model ?? this.deps.limits.model;
     try {
-      embedded = await inCallerTrace(queued.trace, () => this.deps.pipeline.embed(message.texts, { priority: message.priority, precision: message.precision, requestId: message.id, timeoutMs: options.timeoutMs, signal: options.signal }));
+      // A lazy model that fails to load is EMBEDLINE_NOT_READY: retried on a later delivery.
+      const pipeline = this.deps.pipelineFor ? await this.deps.pipelineFor(message.model) : this.deps.pipeline!;
+      const prompt = { ...(message.inputType ? { inputType: message.inputType } : {}), ...(message.promptName ? { promptName: message.promptName } : {}) };
+      embedded = await inCallerTrace(queued.trace, () => pipeline.embed(message.texts, { priority: message.priority, precision: message.precision, requestId: message.id, timeoutMs: options.timeoutMs, signal: options.signal, ...prompt }));
     } catch (error) {
       const cause = toEmbedlineError(error);
       return this.failed(queued, 'embed_failed', cause, message.id, !PERMANENT_EMBED_CODES.has(cause.code));
@@ -69,7 +79,7 @@ export class MessageProcessor {
     const result = {
       id: message.id,
       messageId: queued.messageId,
-      model: this.deps.limits.model,
+      model,
       vectors: embedded.vectors.map((v) => v.values),
       quantized: embedded.vectors.map((v) => v.quantized),
       precision: embedded.precision,

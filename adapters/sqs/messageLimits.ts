@@ -1,4 +1,5 @@
 import type { EmbedlineConfig } from '../../core/config/schema.js';
+import { servedModelSpecs } from '../../core/models/servedModels.js';
 import type { MessageLimits } from './message/embedMessage.js';
 
 /** The contract's limits from config, shared by the worker and the Lambda handler. */
@@ -8,7 +9,9 @@ export function messageLimits(config: Readonly<EmbedlineConfig>): MessageLimits 
     maxTextsPerMessage: sqs.maxTextsPerMessage,
     maxTextChars: sqs.maxTextChars,
     maxMessageBytes: sqs.maxMessageBytes,
-    model: config.model.name,
+    // The served ids (config `models`, else `model.name`); the first is the default.
+    model: servedModelSpecs(config)[0]!.id,
+    models: servedModelSpecs(config).map((s) => s.id),
     defaultPriority: sqs.defaultPriority,
   };
 }

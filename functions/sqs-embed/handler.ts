@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { sinkModule } from '../../adapters/sinks/createResultSink.js';
+import { createResultSink } from '../../adapters/sinks/createResultSink.js';
 import { inFlightTextBudget } from '../../adapters/sqs/inFlightBudget.js';
 import { jsonLog, type JsonLog } from '../../adapters/sqs/jsonLog.js';
 import { messageLimits } from '../../adapters/sqs/messageLimits.js';
@@ -7,8 +7,7 @@ import { startTracing, type Tracing } from '../../adapters/otel/startTracing.js'
 import { MessageProcessor } from '../../adapters/sqs/MessageProcessor.js';
 import { loadConfig } from '../../core/config/loadConfig.js';
 import type { EmbedlineConfig } from '../../core/config/schema.js';
-import { RESULT_SINK } from '../../core/ports/ResultSink.js';
-import { startEmbedline } from '../../core/runtime.js';
+import { ModelRegistry } from '../../core/models/ModelRegistry.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
 import { SqsBatchHandler } from './SqsBatchHandler.js';
 
@@ -47,16 +46,18 @@ async function start(): Promise<Started> {
   const config = withoutModelPull(loadConfig(process.env));
   const log = jsonLog(config.logLevel);
   const tracing = startTracing(config.tracing);
+  // One runtime per served model; a message's `model` picks one, a lazy one loads on its first message.
+  const models = ModelRegistry.fromConfig(config, PLUGIN_CATALOGUE);
   // A failed start is retried on the next event, which registers tracing again.
-  const runtime = await startEmbedline(config, PLUGIN_CATALOGUE, [sinkModule(config)]).catch(async (error: unknown) => {
+  await models.start().catch(async (error: unknown) => {
     await tracing.shutdown();
     throw error;
   });
-  const sink = runtime.container.get(RESULT_SINK);
-  const processor = new MessageProcessor({ pipeline: runtime.pipeline, sink, limits: messageLimits(config), sinkRetry: { attempts: config.sqs.retryAttempts, baseMs: config.sqs.retryBaseMs }, log });
+  const sink = createResultSink(config);
+  const processor = new MessageProcessor({ pipelineFor: async (model) => (await models.runtime(model)).pipeline, sink, limits: messageLimits(config), sinkRetry: { attempts: config.sqs.retryAttempts, baseMs: config.sqs.retryBaseMs }, log });
   const budget = inFlightTextBudget(config);
   if (budget.adjustment) log.warn('config.clamped', { adjustment: budget.adjustment });
-  log.info('lambda.ready', { model: config.model.name, sink: sink.kind });
+  log.info('lambda.ready', { model: models.defaultId, models: models.ids, sink: sink.kind });
   return { batch: new SqsBatchHandler(processor, { maxInFlightTexts: budget.maxTexts, deadlineMarginMs: config.sqs.lambdaDeadlineMarginMs }, log), tracing, log };
 }
 

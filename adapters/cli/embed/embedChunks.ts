@@ -15,6 +15,8 @@ export interface ChunkOptions {
   readonly priority: NonNullable<EmbedOptions['priority']>;
   /** The precision every chunk asks for; the priority's (or core's fp32) when undefined. */
   readonly precision?: string | undefined;
+  /** The prompt every chunk asks for (`--input-type`, `--prompt-name`). */
+  readonly prompt?: Pick<EmbedOptions, 'inputType' | 'promptName'> | undefined;
   /** Each chunk's pipeline timeout, queueing included; `batching.requestTimeoutMs` when undefined. */
   readonly timeoutMs?: number | undefined;
 }
@@ -50,7 +52,7 @@ export async function* embedChunks(pipeline: ChunkEmbedder, texts: readonly stri
   const launch = (): void => {
     const start = next;
     next = Math.min(texts.length, next + options.chunk);
-    const result = pipeline.embed(texts.slice(start, next), { priority: options.priority, precision: options.precision, timeoutMs: options.timeoutMs });
+    const result = pipeline.embed(texts.slice(start, next), { priority: options.priority, precision: options.precision, timeoutMs: options.timeoutMs, ...options.prompt });
     // Awaited below in order; this only keeps a chunk that fails after an earlier one from being reported as unhandled.
     result.catch(() => {});
     inFlight.push({ start, result });

@@ -18,6 +18,10 @@ export interface BuildOptions {
   /** Prepended to every message id, so line numbers from different files do not collide. */
   readonly idPrefix: string;
   readonly priority?: Priority | undefined;
+  /** The served model's id the consumer embeds with (absent: its first). */
+  readonly model?: string | undefined;
+  readonly inputType?: 'query' | 'document' | undefined;
+  readonly promptName?: string | undefined;
   /** Recorded in each message's metadata with the row ids, so results map back to input rows. */
   readonly source: string;
   readonly maxMessageBytes: number;
@@ -48,6 +52,9 @@ export function buildMessages(rows: readonly InputText[], options: BuildOptions)
       id,
       texts: group.map((row) => row.text),
       ...(options.priority ? { priority: options.priority } : {}),
+      ...(options.model ? { model: options.model } : {}),
+      ...(options.inputType ? { inputType: options.inputType } : {}),
+      ...(options.promptName ? { promptName: options.promptName } : {}),
       metadata: { source: options.source, rows: group.map((row) => row.id) },
     });
     const bytes = Buffer.byteLength(body);

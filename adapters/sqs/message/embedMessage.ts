@@ -24,7 +24,12 @@ export const embedMessageV1 = z.strictObject({
   priority: z.enum(PRIORITIES).optional(),
   /** The precision to embed at (docs/precision.md); the consumer's policy names the valid ones. */
   precision: z.string().min(1).max(64).optional(),
+  /** A served model's id (`models` in config); absent: the consumer's first. Unknown: unsupported_model, to the DLQ. */
   model: z.string().min(1).optional(),
+  /** The texts' role, mapped to the model's query or document prompt (docs/models.md). */
+  inputType: z.enum(['query', 'document']).optional(),
+  /** One of the model's prompts by name; unknown names fail the message (embed_failed, not retried). */
+  promptName: z.string().min(1).max(128).optional(),
   sink: z
     .strictObject({
       /** Queue URL the sqs sink sends this result to instead of the configured results queue. */
@@ -45,6 +50,8 @@ export interface EmbedMessage {
   /** As the producer named it; undefined lets the consumer's policy decide by priority. */
   readonly precision?: string | undefined;
   readonly model?: string | undefined;
+  readonly inputType?: 'query' | 'document' | undefined;
+  readonly promptName?: string | undefined;
   readonly replyTo?: string | undefined;
   readonly format?: ResultFormat | undefined;
   readonly metadata?: Readonly<Record<string, unknown>> | undefined;
@@ -55,7 +62,9 @@ export interface MessageLimits {
   readonly maxTextsPerMessage: number;
   readonly maxTextChars: number;
   readonly maxMessageBytes: number;
-  /** The model this consumer serves; a message naming another one is rejected. */
+  /** The model a message that names none gets (the consumer's first served model). */
   readonly model: string;
+  /** Every model id this consumer serves (default: `model` alone); a message naming another one is rejected. */
+  readonly models?: readonly string[] | undefined;
   readonly defaultPriority: Priority;
 }

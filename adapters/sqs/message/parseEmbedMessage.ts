@@ -27,8 +27,9 @@ export function parseEmbedMessage(input: MessageInput, limits: MessageLimits): E
   const message = checkShape(raw);
   const texts = message.texts ?? (message.text === undefined ? [] : [message.text]);
   checkTexts(texts, limits);
-  if (message.model !== undefined && message.model !== limits.model) {
-    throw new InvalidMessageError('unsupported_model', `"model" is "${message.model}" but this consumer serves "${limits.model}"; send it to that model's queue or drop the field.`);
+  const served = limits.models ?? [limits.model];
+  if (message.model !== undefined && !served.includes(message.model)) {
+    throw new InvalidMessageError('unsupported_model', `"model" is "${message.model}" but this consumer serves ${served.map((m) => `"${m}"`).join(', ')}; send it to that model's queue or drop the field.`, 'EMBEDLINE_BAD_INPUT', { served });
   }
   return {
     id: message.id,
@@ -36,6 +37,8 @@ export function parseEmbedMessage(input: MessageInput, limits: MessageLimits): E
     priority: message.priority ?? priorityFromAttribute(input.priorityAttribute) ?? limits.defaultPriority,
     precision: message.precision,
     model: message.model,
+    inputType: message.inputType,
+    promptName: message.promptName,
     replyTo: message.sink?.replyTo,
     format: message.sink?.format,
     metadata: message.metadata,

@@ -18,7 +18,7 @@ export interface MetricsServer {
  * const server = await startMetricsServer('0.0.0.0', 9400, () => [workerMetrics.registry, pipelineMetrics.registry]);
  * server.setHealth('ready');
  */
-export async function startMetricsServer(host: string, port: number, registries: () => readonly MetricsRegistry[]): Promise<MetricsServer> {
+export async function startMetricsServer(host: string, port: number, registries: (() => readonly MetricsRegistry[]) | (() => Promise<string>), contentType = 'text/plain; version=0.0.4; charset=utf-8'): Promise<MetricsServer> {
   let health: WorkerHealth = 'starting';
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -27,9 +27,15 @@ export async function startMetricsServer(host: string, port: number, registries:
       return;
     }
     if (request.method === 'GET' && path === '/metrics') {
-      const all = registries();
-      Promise.all(all.map((r) => r.metrics()))
-        .then((texts) => response.writeHead(200, { 'content-type': all[0]?.contentType ?? 'text/plain' }).end(texts.join('\n')))
+      // Either the registries to concatenate or the whole page (several models: see metricsPage).
+      Promise.resolve()
+        .then(async () => {
+          const source = registries();
+          if (!Array.isArray(source)) return { type: contentType, text: await (source as Promise<string>) };
+          const all = source as readonly MetricsRegistry[];
+          return { type: all[0]?.contentType ?? contentType, text: (await Promise.all(all.map((r) => r.metrics()))).join('\n') };
+        })
+        .then(({ type, text }) => response.writeHead(200, { 'content-type': type }).end(text))
         .catch((error: unknown) => response.writeHead(500).end(String(error)));
       return;
     }

@@ -1,10 +1,12 @@
 import type { EmbedlineConfig } from '../../../core/config/schema.js';
 import type { PluginCatalogue } from '../../../core/plugin.js';
-import { RESULT_SINK } from '../../../core/ports/ResultSink.js';
-import { pluginRegistries, startEmbedline, type EmbedlineRuntime } from '../../../core/runtime.js';
+import { ModelRegistry } from '../../../core/models/ModelRegistry.js';
+import { pluginRegistries } from '../../../core/runtime.js';
+import { metricsPage } from '../../prometheus/mergeExposition.js';
+import { ModelMetrics } from '../../prometheus/ModelMetrics.js';
 import { observerModule } from '../../prometheus/observerModule.js';
 import { PipelineMetrics } from '../../prometheus/PipelineMetrics.js';
-import { sinkModule } from '../../sinks/createResultSink.js';
+import { createResultSink } from '../../sinks/createResultSink.js';
 import { createSqsClient } from '../createSqsClient.js';
 import type { JsonLog } from '../jsonLog.js';
 import { messageLimits } from '../messageLimits.js';
@@ -29,7 +31,8 @@ export interface RunningWorker {
 
 /**
  * Composes and starts the worker process: the metrics endpoint first (so health checks see
- * "starting" while the model loads), then the pipeline with the sink bound, then the loop.
+ * "starting" while the models load), then one pipeline per served model and the sink they share,
+ * then the loop. A message's `model` picks its pipeline (a lazy one loads on its first message).
  *
  * @example
  * const worker = await startWorker(loadConfig(process.env), PLUGIN_CATALOGUE, { queueUrl, metricsPort: 9400 }, jsonLog('info'));
@@ -43,34 +46,36 @@ export async function startWorker(config: Readonly<EmbedlineConfig>, catalogue: 
   const metrics = new WorkerMetrics(heartbeat);
   heartbeat.attach(metrics);
   const pipelineMetrics = new PipelineMetrics();
-  let runtime: EmbedlineRuntime | undefined;
-  const server = await startMetricsServer(config.sqs.metricsHost, options.metricsPort, () => [metrics.registry, pipelineMetrics.registry, ...(runtime ? pluginRegistries(runtime) : [])]);
+  const models = ModelRegistry.fromConfig(config, catalogue, (spec) => [observerModule(pipelineMetrics.forModel(spec.id))]);
+  const modelMetrics = new ModelMetrics(models);
+  const page = (): Promise<string> =>
+    metricsPage([metrics.registry, pipelineMetrics.registry, modelMetrics.registry], models.loadedRuntimes().map(({ id, runtime }) => ({ model: id, registries: pluginRegistries(runtime) })), models.ids.length > 1);
+  const server = await startMetricsServer(config.sqs.metricsHost, options.metricsPort, page, pipelineMetrics.registry.contentType);
   log.info('worker.metrics_listening', { host: config.sqs.metricsHost, port: server.port });
   try {
-    runtime = await startEmbedline(config, catalogue, [observerModule(pipelineMetrics), sinkModule(config)]);
+    await models.start();
   } catch (error) {
     await server.close();
     throw error;
   }
-  const sink = runtime.container.get(RESULT_SINK);
-  const processor = new MessageProcessor({ pipeline: runtime.pipeline, sink, limits: messageLimits(config), sinkRetry: settings.retry, log });
+  const sink = createResultSink(config);
+  const processor = new MessageProcessor({ pipelineFor: async (model) => (await models.runtime(model)).pipeline, sink, limits: messageLimits(config), sinkRetry: settings.retry, log });
   const worker = new SqsWorker({ sqs, settings, processor, heartbeat, metrics, log });
   try {
     await inspectQueue(sqs, settings.queueUrl, settings.visibilityTimeoutSec, settings.retry, log);
   } catch (error) {
-    await Promise.all([runtime.close(), server.close(), sink.close()]);
+    await Promise.all([models.close(), server.close(), sink.close()]);
     throw error;
   }
   worker.start();
   server.setHealth('ready');
-  log.info('worker.ready', { queueUrl: settings.queueUrl, sink: sink.kind, maxInFlightMessages: settings.maxInFlightMessages, maxInFlightTexts: settings.maxInFlightTexts, visibilityTimeoutSec: settings.visibilityTimeoutSec, heartbeatIntervalMs: settings.heartbeatIntervalMs });
-  const started = runtime;
+  log.info('worker.ready', { models: models.ids, queueUrl: settings.queueUrl, sink: sink.kind, maxInFlightMessages: settings.maxInFlightMessages, maxInFlightTexts: settings.maxInFlightTexts, visibilityTimeoutSec: settings.visibilityTimeoutSec, heartbeatIntervalMs: settings.heartbeatIntervalMs });
   return {
     metricsPort: server.port,
     async stop(drainMs) {
       server.setHealth('stopping');
       const report = await worker.stop(drainMs);
-      await started.close();
+      await models.close();
       await sink.close();
       sqs.destroy();
       await server.close();
