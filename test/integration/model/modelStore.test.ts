@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -92,6 +92,25 @@ describe('ModelStore', () => {
     const problems = await store.verify('all-MiniLM-L6-v2');
 
     expect(problems.map((p) => p.file)).to.deep.equal(['config.json']);
+  });
+
+  it('takes the sentence-transformers files from the repository first, and ensure() adds only what an older pull lacks', async () => {
+    const store = new ModelStore(root);
+    const report = await store.pull('all-MiniLM-L6-v2', [hubSource()]);
+    expect(report.files.find((f) => f.path === 'modules.json')!.source).to.equal('embedline:config/models/all-MiniLM-L6-v2/modules.json');
+    // A directory pulled before modules.json was required: the manifest does not record it.
+    const manifestPath = join(root, 'all-MiniLM-L6-v2', 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { files: Record<string, unknown> };
+    delete manifest.files['modules.json'];
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    await rm(join(root, 'all-MiniLM-L6-v2', 'modules.json'));
+    const unreachable = new FailingSource();
+
+    await store.ensure('all-MiniLM-L6-v2', [unreachable]);
+
+    expect(unreachable.calls, 'no network source asked').to.equal(0);
+    expect(await store.isComplete('all-MiniLM-L6-v2')).to.equal(true);
+    expect(await store.verify('all-MiniLM-L6-v2')).to.deep.equal([]);
   });
 
   it('tells the user to run `embedline model pull` when a model is missing', async () => {

@@ -11,14 +11,14 @@ import type { WorkItem } from '../../../../core/pipeline/types.js';
 import { Fp32PrecisionPolicy } from '../../../../core/precision/Fp32PrecisionPolicy.js';
 
 /** Tokenizer double: one id per character, and a record of what it was asked to tokenize. */
-function fakeRuntime(tokenized: string[]): ModelRuntime {
+function fakeRuntime(tokenized: string[], prompts: Record<string, string> = {}, doLowerCase = false): ModelRuntime {
   const tokenizer = {
     tokenize: async (texts: readonly string[]) => {
       tokenized.push(...texts);
       return texts.map((t) => ({ ids: Int32Array.from([...t].map((c) => c.charCodeAt(0))) }));
     },
   };
-  const definition = { pooling: { mode: 'mean', normalize: true }, maxSeqLength: 256, doLowerCase: false, prompts: {}, defaultPromptName: undefined, promptsFrom: 'none' };
+  const definition = { pooling: { mode: 'mean', normalize: true }, maxSeqLength: 256, doLowerCase, prompts, defaultPromptName: undefined, promptsFrom: 'catalogue' };
   return { model: { name: 'fake', dimensions: 2, definition }, tokenizer } as unknown as ModelRuntime;
 }
 
@@ -49,6 +49,28 @@ function pipelineWith(batcher: Batcher, tokenized: string[], requestStages: Requ
 }
 
 describe('EncodePipeline', () => {
+  it('prefixes the requested prompt before the request stages (the cache keys on it) and tokenization, lower-casing when the model says so', async () => {
+    const tokenized: string[] = [];
+    const seen: string[] = [];
+    const stage: RequestStage = { name: 'cache', order: 1, beforeTokenize: (ctx: EmbedContext) => void seen.push(...ctx.texts) };
+    const runtime = fakeRuntime(tokenized, { query: 'Query: ', passage: 'passage: ' }, true);
+    const pipeline = new EncodePipeline(config, runtime, new EchoBatcher(), new Fp32PrecisionPolicy(config), [stage], [], []);
+    await pipeline.embed(['Hi'], { inputType: 'query' });
+    await pipeline.embed(['Hi'], { promptName: 'passage' });
+    await pipeline.embed(['Hi']);
+    expect(seen).to.deep.equal(['query: hi', 'passage: hi', 'hi']);
+    expect(tokenized).to.deep.equal(seen);
+  });
+
+  it('refuses an unknown prompt name with EMBEDLINE_BAD_INPUT before anything is tokenized', async () => {
+    const tokenized: string[] = [];
+    const pipeline = new EncodePipeline(config, fakeRuntime(tokenized, { query: 'query: ' }), new EchoBatcher(), new Fp32PrecisionPolicy(config), [], [], []);
+    const error = await pipeline.embed(['Hi'], { promptName: 'passage' }).catch((e: unknown) => e);
+    expect((error as EmbedlineError).code).to.equal('EMBEDLINE_BAD_INPUT');
+    expect((error as EmbedlineError).message).to.contain('"query"');
+    expect(tokenized).to.deep.equal([]);
+  });
+
   it('tokenizes and queues only what a beforeTokenize stage left pending, and reports who supplied each vector', async () => {
     const tokenized: string[] = [];
     const batcher = new EchoBatcher();
