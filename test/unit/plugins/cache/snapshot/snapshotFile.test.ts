@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ByteLru } from '../../../../../plugins/cache/ByteLru.js';
 import { CacheMetrics } from '../../../../../plugins/cache/CacheMetrics.js';
 import { CacheSnapshots } from '../../../../../plugins/cache/snapshot/CacheSnapshots.js';
+import { FileSnapshotStore } from '../../../../../plugins/cache/snapshot/FileSnapshotStore.js';
 import { readSnapshot, writeSnapshot } from '../../../../../plugins/cache/snapshot/snapshotFile.js';
 import { VectorCache } from '../../../../../plugins/cache/VectorCache.js';
 
@@ -70,13 +71,13 @@ describe('cache snapshots', () => {
     const newCache = (): VectorCache => new VectorCache(new ByteLru({ maxBytes: 1 << 20, ttlMs: 0, sizeOf: (v: Float32Array) => v.byteLength, now: () => 0 }), undefined, new CacheMetrics());
     const first = newCache();
     first.put([['t:old', vector(1)], ['t:new', vector(2)]]);
-    await new CacheSnapshots(first, { path, intervalMs: 60_000, dimensions: DIMS }, (l) => lines.push(l)).save();
+    await new CacheSnapshots(first, new FileSnapshotStore(path), { intervalMs: 60_000, dimensions: DIMS }, (l) => lines.push(l)).save();
 
     const second = newCache();
-    const loaded = await new CacheSnapshots(second, { path, intervalMs: 60_000, dimensions: DIMS }, (l) => lines.push(l)).load();
+    const loaded = await new CacheSnapshots(second, new FileSnapshotStore(path), { intervalMs: 60_000, dimensions: DIMS }, (l) => lines.push(l)).load();
     await writeFile(path, 'not a snapshot');
     const third = newCache();
-    const none = await new CacheSnapshots(third, { path, intervalMs: 60_000, dimensions: DIMS }, (l) => lines.push(l)).load();
+    const none = await new CacheSnapshots(third, new FileSnapshotStore(path), { intervalMs: 60_000, dimensions: DIMS }, (l) => lines.push(l)).load();
 
     expect(loaded).to.equal(2);
     expect([...second.localEntries()].map(([key]) => key)).to.deep.equal(['t:old', 't:new']);
