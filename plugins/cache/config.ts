@@ -3,7 +3,7 @@ import { nearDuplicateConfigSchema } from './neardup/nearDuplicateConfig.js';
 
 /**
  * `pluginOptions.cache`. Defaults: exact tier on (64 MiB, 1 h TTL), token-level key on, shared
- * Redis tier off until `redis.url` is set, snapshots off until `snapshot.path` is set.
+ * Redis tier off until `redis.url` is set, snapshots off until `snapshot.path`, `.url` or `.s3` is set.
  */
 export const cacheConfigSchema = z.strictObject({
   exact: z
@@ -18,13 +18,29 @@ export const cacheConfigSchema = z.strictObject({
   tokens: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   /** Concurrent identical misses wait for the first one's vector instead of computing it again. */
   singleFlight: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  /** Where the in-process tier is saved and loaded from at start: one of `path`, `url` or `s3`; none = no snapshots. */
   snapshot: z
     .strictObject({
-      /** File the in-process tier is saved to and loaded from at start; unset = no snapshots. */
+      /** A local file. */
       path: z.string().min(1).optional(),
+      /** `s3://bucket/key`, with the SDK's default region and credentials (EMBEDLINE_CACHE_SNAPSHOT_URL). */
+      url: z.string().regex(/^s3:\/\/[^/]+\/.+$/, 'expected s3://bucket/key').optional(),
+      /** An S3 object, with an endpoint for S3-compatible stores (moto, MinIO). */
+      s3: z
+        .strictObject({
+          bucket: z.string().min(1),
+          key: z.string().min(1),
+          region: z.string().min(1).optional(),
+          endpoint: z.url().optional(),
+          forcePathStyle: z.boolean().default(false),
+        })
+        .optional(),
       /** How often the snapshot is rewritten. */
       intervalMs: z.number().int().positive().default(300_000),
+      /** How long the runtime's close() waits for the last snapshot (and the Redis connection to close). */
+      shutdownTimeoutMs: z.number().int().positive().default(10_000),
     })
+    .refine((s) => [s.path, s.url, s.s3].filter((x) => x !== undefined).length <= 1, { message: 'set one of path, url or s3' })
     .prefault({}),
   redis: z
     .strictObject({
