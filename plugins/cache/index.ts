@@ -6,6 +6,7 @@ import { MODEL_RUNTIME } from '../../core/ports/ModelRuntime.js';
 import { PIPELINE_OBSERVER } from '../../core/ports/PipelineObserver.js';
 import { REQUEST_STAGE } from '../../core/ports/RequestStage.js';
 import { RESULT_STAGE } from '../../core/ports/ResultStage.js';
+import { SHUTDOWN_HOOKS } from '../../core/ports/ShutdownHook.js';
 import { ByteLru } from './ByteLru.js';
 import { CacheMetrics } from './CacheMetrics.js';
 import { CacheStage } from './CacheStage.js';
@@ -14,7 +15,9 @@ import { createRedisConnection, redisEndpoint } from './redis/createRedisConnect
 import { RedisTier } from './redis/RedisTier.js';
 import { buildNearDuplicates, type NearDuplicateParts } from './neardup/buildNearDuplicates.js';
 import { NearDuplicateStage } from './neardup/NearDuplicateStage.js';
+import { cacheShutdownHook } from './cacheShutdownHook.js';
 import { CacheSnapshots } from './snapshot/CacheSnapshots.js';
+import { openSnapshotStore } from './snapshot/openSnapshotStore.js';
 import { CACHE_CLOCK, CACHE_CONFIG, CACHE_LOG, NEAR_DUPLICATE_STREAM, warningLog, type CacheClock, type CacheLog } from './tokens.js';
 import { VectorCache } from './VectorCache.js';
 
@@ -53,8 +56,8 @@ export const cacheModule = (config: CacheConfig): ContainerModule =>
           near = await buildNearDuplicates({ config, model: embedline.model.name, variant: embedline.model.variant, runtime, cache, metrics, log, redis });
         }
         nearDuplicates = near;
-        const { path, intervalMs } = config.snapshot;
-        const snapshots = path ? new CacheSnapshots(cache, { path, intervalMs, dimensions }, log) : undefined;
+        const store = openSnapshotStore(config.snapshot);
+        const snapshots = store ? new CacheSnapshots(cache, store, { intervalMs: config.snapshot.intervalMs, dimensions }, log) : undefined;
         await snapshots?.load();
         snapshots?.start();
         return new CacheStage(cache, metrics, {
@@ -69,6 +72,10 @@ export const cacheModule = (config: CacheConfig): ContainerModule =>
     bind(REQUEST_STAGE).toService(CacheStage);
     bind(RESULT_STAGE).toService(CacheStage);
     bind(PIPELINE_OBSERVER).toService(CacheStage);
+    // The last snapshot and the Redis connection's close, when the runtime closes.
+    bind(SHUTDOWN_HOOKS)
+      .toDynamicValue(async (ctx) => cacheShutdownHook(await ctx.getAsync(CacheStage), config.snapshot.shutdownTimeoutMs))
+      .inSingletonScope();
     if (config.nearDuplicate.enabled) {
       // Built with the cache stage (it shares its LRU); resolving the cache stage builds it.
       bind(NearDuplicateStage).toDynamicValue(async (ctx) => (await ctx.getAsync(CacheStage), nearDuplicates!.stage)).inSingletonScope();
