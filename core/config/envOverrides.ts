@@ -68,6 +68,9 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; p
   EMBEDLINE_S3_REGION: { path: ['sink', 's3', 'region'], parse: str },
   EMBEDLINE_S3_FORCE_PATH_STYLE: { path: ['sink', 's3', 'forcePathStyle'], parse: bool },
   EMBEDLINE_RESULTS_QUEUE_URL: { path: ['sink', 'resultsQueueUrl'], parse: str },
+  /** The cache plugin's shared tier and snapshot store, for deployments configured by environment (infra-cdk). */
+  EMBEDLINE_CACHE_REDIS_URL: { path: ['pluginOptions', 'cache', 'redis', 'url'], parse: str },
+  EMBEDLINE_CACHE_SNAPSHOT_URL: { path: ['pluginOptions', 'cache', 'snapshot', 'url'], parse: str },
   EMBEDLINE_TRACING_EXPORTER: { path: ['tracing', 'exporter'], parse: str },
   EMBEDLINE_TRACING_ENDPOINT: { path: ['tracing', 'endpoint'], parse: str },
   EMBEDLINE_TRACING_SERVICE_NAME: { path: ['tracing', 'serviceName'], parse: str },
