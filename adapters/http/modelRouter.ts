@@ -25,9 +25,9 @@ export interface ModelCard {
   readonly max_tokens?: number | undefined;
   /** Precision names a request may ask for (`precision` field); known once loaded. */
   readonly precisions?: readonly string[] | undefined;
-  /** What the model's own files define, when the model runtime exposes it. */
-  readonly pooling?: unknown;
-  readonly prompts?: unknown;
+  /** What the model's own files define (docs/models.md): pooling mode and normalization, prompts by name. */
+  readonly pooling?: { readonly mode: string; readonly normalize: boolean } | undefined;
+  readonly prompts?: Readonly<Record<string, string>> | undefined;
   /** Estimated from the loaded graphs' file sizes × sessions (docs/observability.md). */
   readonly memory_bytes?: number | undefined;
 }
@@ -72,14 +72,14 @@ export function registryRouter(registry: ModelRegistry): ModelRouter {
           }
           const { model, tokenizer } = await runtime.container.getAsync(MODEL_RUNTIME);
           const policy = await runtime.container.getAsync(PRECISION_POLICY);
-          const defined = model as unknown as { pooling?: unknown; prompts?: unknown };
+          const { definition } = model;
           return {
             ...base,
             dimensions: model.dimensions,
             max_tokens: tokenizer.maxTokens,
             precisions: policy.names,
-            ...(defined.pooling === undefined ? {} : { pooling: defined.pooling }),
-            ...(defined.prompts === undefined ? {} : { prompts: defined.prompts }),
+            pooling: definition.pooling,
+            prompts: definition.prompts,
             memory_bytes: await estimatedModelMemoryBytes(runtime),
           };
         }),
