@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   EMBEDLINE_PLUGIN_CONFLICT: 'Two enabled plugins provide the same service; enable only one of them.',
   EMBEDLINE_STAGE_FAILED: 'A pipeline stage (a plugin\'s request or result stage) failed unexpectedly; the error names the stage.',
   EMBEDLINE_MODEL_NOT_FOUND: 'The model files are not on disk; run `embedline model pull`.',
+  EMBEDLINE_NOT_ENABLED: 'The request needs a feature this server was not configured with (e.g. POST /v1/search without the cache plugin\'s search); the message says how to enable it.',
   EMBEDLINE_MODEL_INTEGRITY: 'A model file does not match its recorded sha256.',
   EMBEDLINE_MODEL_FETCH: 'No source could provide the model files.',
   EMBEDLINE_INFERENCE: 'ONNX Runtime failed while running a batch.',
@@ -61,6 +62,7 @@ const CLIENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'EMBEDLINE_INPUT_TOO_LARGE',
   'EMBEDLINE_CANCELLED',
   'EMBEDLINE_UNAUTHORIZED',
+  'EMBEDLINE_NOT_ENABLED',
 ]);
 
 export function isEmbedlineError(error: unknown): error is EmbedlineError {

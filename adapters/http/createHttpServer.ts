@@ -12,6 +12,8 @@ import type { PipelineMetrics } from '../prometheus/PipelineMetrics.js';
 import { sendError } from './errorResponse.js';
 import { registryRouter, singlePipelineRouter, type ModelRouter } from './modelRouter.js';
 import { registerEmbeddingRoutes } from './routes.js';
+import { searchLookup, type SearchLookup } from './searchLookup.js';
+import { registerSearchRoute } from './searchRoute.js';
 import { TokenIdDecoder } from './tokenIds/TokenIdDecoder.js';
 
 export interface HttpServerDeps {
@@ -26,6 +28,8 @@ export interface HttpServerDeps {
    * /v1/models, reports each on /health and labels their plugin metrics by model.
    */
   readonly models?: ModelRegistry | undefined;
+  /** Where POST /v1/search finds a model's search (default: each served model's runtime; none: EMBEDLINE_NOT_ENABLED). */
+  readonly vectorSearch?: SearchLookup | undefined;
 }
 
 const OPEN_ROUTES = new Set(['/health', '/metrics']);
@@ -83,6 +87,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   const tokenIds = http.tokenIds === 'off' ? undefined : new TokenIdDecoder(http.tokenIds);
   app.addHook('onClose', async () => tokenIds?.close());
   registerEmbeddingRoutes(app, { models: router, limits: http, tokenIds });
+  registerSearchRoute(app, { lookup: searchLookup(deps), limits: http });
   return app;
 }
 

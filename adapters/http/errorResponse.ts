@@ -18,6 +18,7 @@ const STATUS: Readonly<Record<ErrorCode, { status: number; type: string }>> = {
   EMBEDLINE_PLUGIN_CONFLICT: { status: 500, type: 'server_error' },
   EMBEDLINE_STAGE_FAILED: { status: 500, type: 'server_error' },
   EMBEDLINE_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error' },
+  EMBEDLINE_NOT_ENABLED: { status: 404, type: 'invalid_request_error' },
   EMBEDLINE_MODEL_INTEGRITY: { status: 500, type: 'server_error' },
   EMBEDLINE_MODEL_FETCH: { status: 500, type: 'server_error' },
   EMBEDLINE_INFERENCE: { status: 500, type: 'server_error' },

@@ -6,6 +6,7 @@ import type { ResultStage } from '../../core/ports/ResultStage.js';
 import type { CacheMetrics, HitTier, KeyKind } from './CacheMetrics.js';
 import { scopePrefix, textKey, tokenKey } from './cacheKey.js';
 import { mayWaitFor, SingleFlight } from './SingleFlight.js';
+import type { SearchIndexes } from './search/SearchIndexes.js';
 import type { CacheSnapshots } from './snapshot/CacheSnapshots.js';
 import type { VectorCache } from './VectorCache.js';
 
@@ -27,6 +28,8 @@ export interface CacheStageOptions {
   readonly singleFlight: boolean;
   /** Present when `snapshot.path` is set: already loaded, saving on its interval. */
   readonly snapshots?: CacheSnapshots | undefined;
+  /** Present with `search.enabled`: what the exact tier computes or serves is indexed for /v1/search. */
+  readonly search?: SearchIndexes | undefined;
 }
 
 /** Name of the stage, and the source a cached text reports in `EmbedResult.sources`. */
@@ -125,7 +128,20 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
     });
     this.metrics.miss(ctx.priority, computed);
     this.cache.put(entries);
+    this.indexForSearch(ctx, keys);
     this.flights.abandon(ctx.requestId);
+  }
+
+  /** Each text computed or served by the exact tier joins the search index of its variant and format (after `put`, so the LRU holds its key). */
+  private indexForSearch(ctx: EmbedContext, keys: RequestKeys): void {
+    const search = this.opts.search;
+    if (!search) return;
+    // The format as keysOf puts it in the key: the search port resolves a query's precision the same way.
+    const scope = { variant: ctx.variant, format: ctx.served?.format ?? ctx.precision ?? 'default' };
+    keys.text.forEach((key, i) => {
+      const source = ctx.sourceOf(i);
+      if (source === 'computed' || source === CACHE_SOURCE) search.add(scope, key, ctx.vectors[i]!, ctx.texts[i]!);
+    });
   }
 
   /** A failed request's followers compute their texts themselves. */

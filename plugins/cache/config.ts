@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nearDuplicateConfigSchema } from './neardup/nearDuplicateConfig.js';
+import { searchConfigSchema } from './search/searchConfig.js';
 
 /**
  * `pluginOptions.cache`. Defaults: exact tier on (64 MiB, 1 h TTL), token-level key on, shared
@@ -57,6 +58,8 @@ export const cacheConfigSchema = z.strictObject({
     .prefault({}),
   /** Near-duplicate tier (sketch + vector index); off unless enabled with an error bound and a calibration file. */
   nearDuplicate: nearDuplicateConfigSchema.prefault({}),
+  /** kNN search over the stored vectors (POST /v1/search); off by default, texts kept only with storeTexts. */
+  search: searchConfigSchema,
 });
 
 export type CacheConfig = z.output<typeof cacheConfigSchema>;

@@ -3,9 +3,12 @@ import { EMBEDLINE_CONFIG } from '../../core/config/tokens.js';
 import type { PluginDefinition } from '../../core/plugin.js';
 import { METRICS_REGISTRY } from '../../core/ports/MetricsRegistry.js';
 import { MODEL_RUNTIME } from '../../core/ports/ModelRuntime.js';
+import { ENCODE_PIPELINE } from '../../core/pipeline/EncodePipeline.js';
 import { PIPELINE_OBSERVER } from '../../core/ports/PipelineObserver.js';
+import { PRECISION_POLICY } from '../../core/ports/PrecisionPolicy.js';
 import { REQUEST_STAGE } from '../../core/ports/RequestStage.js';
 import { RESULT_STAGE } from '../../core/ports/ResultStage.js';
+import { VECTOR_SEARCH } from '../../core/ports/VectorSearch.js';
 import { SHUTDOWN_HOOKS } from '../../core/ports/ShutdownHook.js';
 import { ByteLru } from './ByteLru.js';
 import { CacheMetrics } from './CacheMetrics.js';
@@ -13,6 +16,9 @@ import { CacheStage } from './CacheStage.js';
 import { cacheConfigSchema, type CacheConfig } from './config.js';
 import { createRedisConnection, redisEndpoint } from './redis/createRedisConnection.js';
 import { RedisTier } from './redis/RedisTier.js';
+import { CacheSearch } from './search/CacheSearch.js';
+import { SearchIndexes } from './search/SearchIndexes.js';
+import { SearchMetrics } from './search/SearchMetrics.js';
 import { buildNearDuplicates, type NearDuplicateParts } from './neardup/buildNearDuplicates.js';
 import { NearDuplicateStage } from './neardup/NearDuplicateStage.js';
 import { cacheShutdownHook } from './cacheShutdownHook.js';
@@ -34,6 +40,7 @@ export const cacheModule = (config: CacheConfig): ContainerModule =>
   new ContainerModule(({ bind }) => {
     const metrics = new CacheMetrics();
     let nearDuplicates: NearDuplicateParts | undefined;
+    let searchParts: { indexes: SearchIndexes; metrics: SearchMetrics; truncation: number; model: string } | undefined;
     bind(CACHE_CONFIG).toConstantValue(config);
     bind(CACHE_CLOCK).toConstantValue(() => performance.now());
     bind(CACHE_LOG).toConstantValue(warningLog);
@@ -43,10 +50,21 @@ export const cacheModule = (config: CacheConfig): ContainerModule =>
         const [embedline, runtime] = await Promise.all([ctx.getAsync(EMBEDLINE_CONFIG), ctx.getAsync(MODEL_RUNTIME)]);
         const clock: CacheClock = ctx.get(CACHE_CLOCK);
         const log: CacheLog = ctx.get(CACHE_LOG);
-        // An entry leaving the LRU leaves the near-duplicate index too.
-        const lru = new ByteLru<Float32Array>({ maxBytes: config.exact.maxBytes, ttlMs: config.exact.ttlMs, sizeOf: (v) => v.byteLength, now: clock, onDrop: (key) => near?.stage.tier.forget(key) });
-        const { url } = config.redis;
         const dimensions = runtime.model.dimensions;
+        let search: SearchIndexes | undefined;
+        if (config.search.enabled) {
+          const { maxBytes, maxEntries, storeTexts, index } = config.search;
+          const searchMetrics = new SearchMetrics(metrics.registry, () => search!.stats);
+          search = new SearchIndexes({ dimensions, index, maxBytes, maxEntries, storeTexts, log }, (n) => searchMetrics.evicted(n));
+          searchParts = { indexes: search, metrics: searchMetrics, truncation: runtime.tokenizer.maxTokens, model: embedline.model.name };
+        }
+        // An entry leaving the LRU leaves the near-duplicate and search indexes too.
+        const onDrop = (key: string): void => {
+          near?.stage.tier.forget(key);
+          search?.drop(key);
+        };
+        const lru = new ByteLru<Float32Array>({ maxBytes: config.exact.maxBytes, ttlMs: config.exact.ttlMs, sizeOf: (v) => v.byteLength, now: clock, onDrop });
+        const { url } = config.redis;
         const connection = url ? createRedisConnection({ ...config.redis, url }) : undefined;
         const shared = url && connection ? new RedisTier(connection, { ...config.redis, dimensions, endpoint: redisEndpoint(url) }, metrics, log) : undefined;
         const cache = new VectorCache(lru, shared, metrics);
@@ -66,6 +84,7 @@ export const cacheModule = (config: CacheConfig): ContainerModule =>
           tokenKeys: config.tokens.enabled,
           singleFlight: config.singleFlight.enabled,
           snapshots,
+          search,
         });
       })
       .inSingletonScope();
@@ -76,6 +95,16 @@ export const cacheModule = (config: CacheConfig): ContainerModule =>
     bind(SHUTDOWN_HOOKS)
       .toDynamicValue(async (ctx) => cacheShutdownHook(await ctx.getAsync(CacheStage), config.snapshot.shutdownTimeoutMs))
       .inSingletonScope();
+    if (config.search.enabled) {
+      // Built with the cache stage (its indexes are fed by it); the pipeline embeds text queries.
+      bind(VECTOR_SEARCH)
+        .toDynamicValue(async (ctx) => {
+          const [pipeline, policy, runtime] = await Promise.all([ctx.getAsync(ENCODE_PIPELINE), ctx.getAsync(PRECISION_POLICY), ctx.getAsync(MODEL_RUNTIME), ctx.getAsync(CacheStage)]);
+          const { indexes, metrics: searchMetrics, truncation, model } = searchParts!;
+          return new CacheSearch(pipeline, policy, indexes, searchMetrics, { model, truncation, dimensions: runtime.model.dimensions });
+        })
+        .inSingletonScope();
+    }
     if (config.nearDuplicate.enabled) {
       // Built with the cache stage (it shares its LRU); resolving the cache stage builds it.
       bind(NearDuplicateStage).toDynamicValue(async (ctx) => (await ctx.getAsync(CacheStage), nearDuplicates!.stage)).inSingletonScope();

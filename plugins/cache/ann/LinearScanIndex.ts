@@ -53,6 +53,12 @@ export class LinearScanIndex implements VectorIndex {
     return true;
   }
 
+  /** Every id with its vector (a view into the index's storage: copy it to keep it past a change). */
+  *entries(): IterableIterator<readonly [number, Float32Array]> {
+    const d = this.dimensions;
+    for (let slot = 0; slot < this.ids.length; slot++) yield [this.ids[slot]!, this.data.subarray(slot * d, (slot + 1) * d)];
+  }
+
   search(query: Float32Array, k: number): Neighbour[] {
     assertDimensions(this, query);
     if (k <= 0) return [];
