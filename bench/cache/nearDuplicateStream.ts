@@ -20,8 +20,8 @@ export interface NearDuplicateStream {
  * - boilerplate: a sentence that is real boilerplate of this stream appended ("This package
  *   contains the header files…": the most repeated short paragraphs);
  * - reorder: two sentences swapped;
- * - tail: the last sentence of a long text (> 1,000 characters) replaced by another text's,
- *   so the texts differ only near or past the truncation point.
+ * - tail: the last sentence of a long text (≥ 1,000 characters, one of the last 20 seen)
+ *   replaced by another text's, so the texts differ only near or past the truncation point.
  * Seeded: the same input and seed give the same stream.
  *
  * @example
@@ -33,14 +33,19 @@ export function withNearDuplicates(real: readonly string[], share = 0.3, seed = 
   const texts: string[] = [];
   const kinds: (NearDuplicateKind | undefined)[] = [];
   const seen: string[] = [];
+  const longTexts: string[] = [];
   for (const text of real) {
     texts.push(text);
     kinds.push(undefined);
     seen.push(text);
+    if (text.length >= 1_000 && splitSentences(text).length >= 3) longTexts.push(text);
     if (random() >= share || seen.length < 2) continue;
     // Recent texts are likelier sources: an exponential look-back over the last ~200.
-    const source = seen[Math.max(0, seen.length - 1 - Math.floor(-Math.log(1 - random()) * 50))]!;
     const kind = NEAR_DUPLICATE_KINDS[Math.floor(random() * NEAR_DUPLICATE_KINDS.length)]!;
+    // A tail edit needs a long text: the most recent of the last 20 long ones, at random.
+    const pool = kind === 'tail' ? longTexts.slice(-20) : seen;
+    if (pool.length === 0) continue;
+    const source = kind === 'tail' ? pool[Math.floor(random() * pool.length)]! : pool[Math.max(0, pool.length - 1 - Math.floor(-Math.log(1 - random()) * 50))]!;
     const variant = makeVariant(kind, source, random, boilerplate, seen);
     if (variant === undefined || variant === source) continue;
     texts.push(variant);
