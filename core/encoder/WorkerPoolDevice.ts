@@ -1,8 +1,10 @@
-import { basename } from 'node:path';
+import { access } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { ResolutionContext } from 'inversify';
 import { EMBEDLINE_CONFIG } from '../config/tokens.js';
 import { EmbedlineError } from '../errors.js';
 import type { ModelInfo } from '../model/modelInfo.js';
+import { MODEL_FILES } from '../model/catalogue.js';
 import { requireIntactModelFiles } from '../model/modelIntegrity.js';
 import { requireVariantFile, VARIANT_FILES } from '../model/variants.js';
 import type { DeviceRun, InferenceDevice, InferenceDeviceFactory, InferenceDeviceSpec } from '../ports/InferenceDevice.js';
@@ -38,7 +40,8 @@ export class WorkerPoolDevice implements InferenceDevice {
   async start(): Promise<void> {
     await this.stop();
     const modelPath = await requireVariantFile(this.model.dir, this.spec.variant);
-    if (this.verifyIntegrity) await requireIntactModelFiles(basename(this.model.dir), this.model.dir, [VARIANT_FILES[this.spec.variant]]);
+    // A model directory named by path may have no manifest.json: nothing recorded, nothing to check.
+    if (this.verifyIntegrity && (await hasManifest(this.model.dir))) await requireIntactModelFiles(basename(this.model.dir), this.model.dir, [VARIANT_FILES[this.spec.variant]]);
     this.pool = await WorkerPool.start(this.spec.workers, { modelPath, tuning: tuningForDevice(this.baseTuning, this.spec), dimensions: this.model.dimensions, pooling: this.model.definition.pooling });
   }
 
@@ -67,4 +70,8 @@ export async function workerPoolDeviceFactory(context: ResolutionContext): Promi
   const [config, runtime, allocator] = await Promise.all([context.getAsync(EMBEDLINE_CONFIG), context.getAsync(MODEL_RUNTIME), context.getAsync(TENSOR_ALLOCATOR)]);
   const tuning = sessionTuningFrom(config);
   return (spec) => new WorkerPoolDevice(spec, runtime.model, tuning, allocator, config.model.verifyOnStart);
+}
+
+async function hasManifest(dir: string): Promise<boolean> {
+  return access(join(dir, MODEL_FILES.manifest)).then(() => true, () => false);
 }
