@@ -127,12 +127,13 @@ export class CacheStage implements RequestStage, ResultStage, PipelineObserver {
       if (exact && text && this.flights.get(text)) this.flights.finish(text, vector.slice());
     });
     this.metrics.miss(ctx.priority, computed);
-    this.cache.put(entries);
+    // Indexed before the put: a key the put itself evicts (a request larger than the LRU) leaves the index again through onDrop.
     this.indexForSearch(ctx, keys);
+    this.cache.put(entries);
     this.flights.abandon(ctx.requestId);
   }
 
-  /** Each text computed or served by the exact tier joins the search index of its variant and format (after `put`, so the LRU holds its key). */
+  /** Each text computed or served by the exact tier joins the search index of its variant and format. */
   private indexForSearch(ctx: EmbedContext, keys: RequestKeys): void {
     const search = this.opts.search;
     if (!search) return;
