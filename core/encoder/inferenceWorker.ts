@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { EmbedlineError, isEmbedlineError } from '../errors.js';
+import { crashIfTriggered } from './crashInjection.js';
 import { MEAN_NORMALIZED } from '../model/modelDefinition.js';
 import { poolVectors } from './pooling.js';
 import { sessionStartError } from './sessionStartError.js';
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
       return;
     }
     running = true;
+    crashIfTriggered();
     try {
       await runBatch(session, message, needsTokenTypes, outputName);
     } finally {

@@ -145,6 +145,9 @@ export class SqsWorker {
       // would spend one of its receives (and, under load, send valid messages to the DLQ).
       const outcome = await processor.embedAndStore(message, parsed.message, { timeoutMs: this.deps.settings.messageTimeoutMs });
       if (outcome.status === 'failed') return await this.giveBack(message, outcome);
+      // One line per stored result, deleted or not: a redelivery stores the same id again, and
+      // these lines are how a fault run counts results embedded to completion twice.
+      this.deps.log.debug('sqs.result_stored', { messageId: message.messageId, id: outcome.id, receiveCount: message.receiveCount });
       await this.complete(message);
     } finally {
       heartbeat.release(message);
