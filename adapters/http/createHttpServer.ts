@@ -44,7 +44,16 @@ const OPEN_ROUTES = new Set(['/health', '/metrics']);
  */
 export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   const { http } = deps.config;
-  const app = Fastify({ bodyLimit: http.bodyLimitBytes, logger: false, forceCloseConnections: false, return503OnClosing: true });
+  // Fastify's own 503 while closing (return503OnClosing) is untyped and says nothing about when
+  // to retry; a request that arrives while the server drains gets ours instead: typed, with Retry-After.
+  const app = Fastify({ bodyLimit: http.bodyLimitBytes, logger: false, forceCloseConnections: false, return503OnClosing: false });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) return sendError(reply.header('connection', 'close'), new EmbedlineError('EMBEDLINE_SHUTTING_DOWN', 'This server is shutting down; send the request again (to another instance).'));
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     if (!http.apiKey || OPEN_ROUTES.has(request.routeOptions.url ?? '')) return;

@@ -36,7 +36,9 @@ export function statusFor(code: ErrorCode): number {
 /** `{ error: { message, type, code } }`, the shape OpenAI clients parse. */
 export function sendError(reply: FastifyReply, error: EmbedlineError): FastifyReply {
   const { status, type } = STATUS[error.code];
-  if (error.code === 'EMBEDLINE_OVERLOADED' || error.code === 'EMBEDLINE_NOT_READY') {
+  // Every answer that says "try again" says when: a client (or load balancer) that retries a 503
+  // from a draining server at once would only find it closed, so it waits and goes elsewhere.
+  if (error.code === 'EMBEDLINE_OVERLOADED' || error.code === 'EMBEDLINE_NOT_READY' || error.code === 'EMBEDLINE_SHUTTING_DOWN') {
     reply.header('retry-after', String(error.context.retryAfterSeconds ?? 1));
   }
   return reply.status(status).send({ error: { message: error.message, type, code: error.code } });
