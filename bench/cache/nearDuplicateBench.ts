@@ -45,10 +45,27 @@ try {
   await runtime.close();
 }
 
+/** Per kind of made near-duplicate, at this τ: texts served and their worst served cosine. */
+const KIND_THRESHOLD = 0.95;
+const byKind: string[] = [`| sketch | ${NEAR_DUPLICATE_KINDS.map((k) => `${k}: served / made, min cosine`).join(' | ')} | real texts: served, min cosine |`, `| --- |${' --- |'.repeat(NEAR_DUPLICATE_KINDS.length + 1)}`];
 const lines = ['| data | sketch | exact tiers hit rate | τ | near hits | hit-rate gain | served cosine mean | p1 | min |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
 for (const { name, items } of streams) {
   for (const sketcher of SKETCHERS) {
-    const result = simulateNearDuplicates(sketcher, items, THRESHOLDS, { k: K, open: (d) => openVectorIndex(d, log) });
+    const kinds = name === 'real stream' ? undefined : near.kinds;
+    const served = new Map<string, number[]>();
+    const onLookup = (i: number, similarity: number, cosine: number): void => {
+      if (similarity < KIND_THRESHOLD) return;
+      const kind = kinds?.[i] ?? 'real';
+      served.get(kind)?.push(cosine) ?? served.set(kind, [cosine]);
+    };
+    const result = simulateNearDuplicates(sketcher, items, THRESHOLDS, { k: K, open: (d) => openVectorIndex(d, log), onLookup });
+    if (kinds) {
+      const cell = (kind: string, made?: number): string => {
+        const c = served.get(kind) ?? [];
+        return `${c.length}${made === undefined ? '' : ` / ${made}`}, ${c.length ? Math.min(...c).toFixed(3) : '—'}`;
+      };
+      byKind.push(`| ${sketcher.id} | ${NEAR_DUPLICATE_KINDS.map((k) => cell(k, kinds.filter((x) => x === k).length)).join(' | ')} | ${cell('real')} |`);
+    }
     const exact = `${pct(result.textHits / result.texts)} + ${pct(result.tokenHits / result.texts)}`;
     for (const r of result.rows) lines.push(`| ${name} (${result.texts}) | ${sketcher.id} | ${exact} | ${r.threshold} | ${r.hits} | +${pct(r.hitRateGain)} | ${cos(r.cosine?.mean)} | ${cos(r.cosine?.p1)} | ${cos(r.cosine?.min)} |`);
     log(lines.at(-1)!);
@@ -65,5 +82,8 @@ for (const sketcher of SKETCHERS) {
   timing.push(`| ${sketcher.id} | ${(((performance.now() - started) * 1000) / windows.length).toFixed(1)} |`);
 }
 console.log(lines.join('\n'));
+console.log();
+console.log(`Near-duplicates served at τ = ${KIND_THRESHOLD}, by how they were made (real + near-duplicates):\n`);
+console.log(byKind.join('\n'));
 console.log();
 console.log(timing.join('\n'));

@@ -109,6 +109,13 @@ export const cacheModule = (config: CacheConfig): ContainerModule =>
       // Built with the cache stage (it shares its LRU); resolving the cache stage builds it.
       bind(NearDuplicateStage).toDynamicValue(async (ctx) => (await ctx.getAsync(CacheStage), nearDuplicates!.stage)).inSingletonScope();
       bind(NEAR_DUPLICATE_STREAM).toDynamicValue(async (ctx) => (await ctx.getAsync(CacheStage), nearDuplicates!.stream)).inSingletonScope();
+      // The stream's reader connection closes with the runtime, after the announcements in flight.
+      bind(SHUTDOWN_HOOKS)
+        .toDynamicValue(async (ctx) => {
+          const stream = await ctx.getAsync(NEAR_DUPLICATE_STREAM);
+          return { name: 'cache-near-duplicate-stream', onShutdown: () => stream?.close() };
+        })
+        .inSingletonScope();
       bind(REQUEST_STAGE).toService(NearDuplicateStage);
       bind(RESULT_STAGE).toService(NearDuplicateStage);
     }

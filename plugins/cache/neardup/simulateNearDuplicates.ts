@@ -43,6 +43,8 @@ export interface SimulationOptions {
   readonly k: number;
   /** Index the sketches are searched in; a linear scan unless given (the answer is the same for a flat index). */
   readonly open?: (dimensions: number) => VectorIndex;
+  /** Told, for each text both exact tiers missed that had a neighbour, the best one's similarity and the cosine it would serve. */
+  readonly onLookup?: (index: number, similarity: number, cosine: number) => void;
 }
 
 /**
@@ -73,7 +75,11 @@ export function simulateNearDuplicates(sketcher: Sketcher, stream: readonly Stre
     if (windows.has(tokenKey)) return void tokenHits++;
     const sketch = sketcher.sketch(item.window);
     const [top] = index.search(sketch);
-    if (top) best.push({ similarity: top.similarity, cosine: cosine(item.vector, stream[windows.get(top.key)!]!.vector) });
+    if (top) {
+      const served = { similarity: top.similarity, cosine: cosine(item.vector, stream[windows.get(top.key)!]!.vector) };
+      best.push(served);
+      opts.onLookup?.(i, served.similarity, served.cosine);
+    }
     windows.set(tokenKey, i);
     index.add(tokenKey, sketch);
   });
