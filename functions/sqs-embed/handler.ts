@@ -53,6 +53,14 @@ async function start(): Promise<Started> {
     await tracing.shutdown();
     throw error;
   });
+  // Lambda sends SIGTERM before it shuts an environment down when an extension is registered:
+  // close the runtimes then, so plugins' shutdown hooks run (the cache writes its last snapshot).
+  process.once('SIGTERM', () => {
+    void models
+      .close()
+      .catch((error: unknown) => log.warn('lambda.close_failed', { error: String(error) }))
+      .finally(() => process.exit(0));
+  });
   const sink = createResultSink(config);
   const processor = new MessageProcessor({ pipelineFor: async (model) => (await models.runtime(model)).pipeline, sink, limits: messageLimits(config), sinkRetry: { attempts: config.sqs.retryAttempts, baseMs: config.sqs.retryBaseMs }, log });
   const budget = inFlightTextBudget(config);
