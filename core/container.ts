@@ -17,6 +17,8 @@ import { TENSOR_ALLOCATOR } from './ports/TensorAllocator.js';
 import { ENCODE_PIPELINE, EncodePipeline } from './pipeline/EncodePipeline.js';
 import { LocalDeviceScheduler } from './pipeline/LocalDeviceScheduler.js';
 import { QueueBatcher } from './pipeline/QueueBatcher.js';
+import { InMemoryBudget } from './pipeline/batching/InMemoryBudget.js';
+import { MEMORY_BUDGET } from './ports/MemoryBudget.js';
 import { StaticBatchSizePolicy } from './pipeline/StaticBatchSizePolicy.js';
 import { PRECISION_POLICY } from './ports/PrecisionPolicy.js';
 import { Fp32PrecisionPolicy } from './precision/Fp32PrecisionPolicy.js';
@@ -30,6 +32,7 @@ function coreModule(config: Readonly<EmbedlineConfig>): ContainerModule {
     bind(BATCH_SIZE_POLICY).to(StaticBatchSizePolicy).inSingletonScope();
     bind(INFERENCE_DEVICE_FACTORY).toDynamicValue(workerPoolDeviceFactory).inSingletonScope();
     bind(DEVICE_SCHEDULER).to(LocalDeviceScheduler).inSingletonScope();
+    bind(MEMORY_BUDGET).to(InMemoryBudget).inSingletonScope();
     bind(BATCHER).to(QueueBatcher).inSingletonScope();
     bind(PRECISION_POLICY).to(Fp32PrecisionPolicy).inSingletonScope();
     bind(ENCODE_PIPELINE).to(EncodePipeline).inSingletonScope();

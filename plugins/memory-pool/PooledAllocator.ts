@@ -55,6 +55,8 @@ export class PooledAllocator implements TensorAllocator {
     private readonly config: MemoryPoolConfig,
     private readonly metrics: MemoryPoolMetrics,
     hiddenSize: number,
+    /** Called with the bytes held (lent included) whenever they may have changed: the memory port's `report`. */
+    private readonly reportHeld: (heldBytes: number) => void = () => undefined,
   ) {
     this.hiddenFloatsPerCell = config.preallocateOutputs ? hiddenSize : 0;
     metrics.watch(() => ({ heldBytes: this.heldBytes, inUseBytes: this.inUseBytes }));
@@ -72,6 +74,7 @@ export class PooledAllocator implements TensorAllocator {
     if (reused) this.hits++;
     else this.misses++;
     this.metrics.recordAcquire(reused !== undefined, (performance.now() - started) / 1000);
+    this.reportHeld(this.heldBytes);
     // A fresh wrapper per lease: an old holder releasing its stale copy is caught by the id.
     return { ...buffers, leaseId };
   }
@@ -85,11 +88,13 @@ export class PooledAllocator implements TensorAllocator {
     if (!this.isIntact(buffers, lease.capacity)) {
       // Transferred away and never returned: that memory is gone, so stop counting it.
       this.heldBytes -= lease.bytes;
+      this.reportHeld(this.heldBytes);
       return;
     }
     this.idle.set(buffers, { capacity: lease.capacity, bytes: lease.bytes });
     this.classStack(lease.capacity).push(buffers);
     this.trimToBudget();
+    this.reportHeld(this.heldBytes);
   }
 
   stats(): PoolStats {

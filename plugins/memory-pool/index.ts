@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
 import type { PluginDefinition, PluginManifest } from '../../core/plugin.js';
+import { MEMORY_BUDGET, type MemoryBudget } from '../../core/ports/MemoryBudget.js';
 import { METRICS_REGISTRY } from '../../core/ports/MetricsRegistry.js';
 import { MODEL_RUNTIME } from '../../core/ports/ModelRuntime.js';
 import { TENSOR_ALLOCATOR } from '../../core/ports/TensorAllocator.js';
@@ -21,9 +22,13 @@ export const memoryPoolModule = (config: MemoryPoolConfig): ContainerModule =>
     const metrics = new MemoryPoolMetrics();
     bind(MEMORY_POOL_CONFIG).toConstantValue(config);
     bind(METRICS_REGISTRY).toConstantValue(metrics.registry);
-    // The hidden size (for pre-allocated outputs) comes from the loaded model.
+    // The hidden size (for pre-allocated outputs) comes from the loaded model; the bytes it holds
+    // go to the memory port (MEMORY_BUDGET, where core binds one), as reporter `memory-pool`.
     rebind(TENSOR_ALLOCATOR)
-      .toDynamicValue(async (ctx) => new PooledAllocator(config, metrics, (await ctx.getAsync(MODEL_RUNTIME)).model.dimensions))
+      .toDynamicValue(async (ctx) => {
+        const memory = await ctx.getAsync<MemoryBudget>(MEMORY_BUDGET, { optional: true });
+        return new PooledAllocator(config, metrics, (await ctx.getAsync(MODEL_RUNTIME)).model.dimensions, (held) => memory?.report('memory-pool', held));
+      })
       .inSingletonScope();
   });
 

@@ -23,12 +23,14 @@ const SPLITTABLE_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['EMBEDLI
  * observers. A batch that fails on its contents is split in halves and retried, so one
  * poisonous text fails only its own request; a failure that no split can cure (the device cannot
  * start, the process is stopping) fails every text at once instead of starting the device again
- * for each half.
+ * for each half. A text alone in a batch whose worker crashed runs once more before it fails.
  */
 export class Dispatcher {
   private running = 0;
   private runningTokens = 0;
   private nextBatchId = 1;
+  /** Texts that crashed a worker running alone in their batch: a second crash fails them. */
+  private readonly crashedAlone = new WeakSet<WorkItem>();
 
   constructor(
     private readonly scheduler: DeviceScheduler,
@@ -80,6 +82,12 @@ export class Dispatcher {
             const half = Math.ceil(items.length / 2);
             this.dispatch(items.slice(0, half));
             this.dispatch(items.slice(half));
+          } else if (error.code === 'EMBEDLINE_WORKER_CRASHED' && !this.crashedAlone.has(items[0]!)) {
+            // A batch of one cannot be split, yet the crash may have nothing to do with its text
+            // (the thread was killed, ran out of memory): it runs once more, on the new thread,
+            // and fails only if it takes that one down too.
+            this.crashedAlone.add(items[0]!);
+            this.dispatch(items);
           } else {
             for (const item of items) item.reject(error);
           }

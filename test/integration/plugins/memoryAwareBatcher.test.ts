@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { expect } from 'chai';
 import { BATCH_FORMER } from '../../../core/ports/BatchFormer.js';
+import { MEMORY_BUDGET } from '../../../core/ports/MemoryBudget.js';
 import { pluginRegistries, type EmbedlineRuntime } from '../../../core/runtime.js';
 import type { MemoryAwareBatchFormer } from '../../../plugins/memory-aware-batcher/MemoryAwareBatchFormer.js';
 import { estimateBatchBytes } from '../../../plugins/memory-aware-batcher/memoryEstimate.js';
@@ -43,7 +44,13 @@ describe('memory-aware-batcher plugin on the real model', () => {
         const former = (await runtime.container.getAsync(BATCH_FORMER)) as MemoryAwareBatchFormer;
         const metrics = (await Promise.all(pluginRegistries(runtime).map((r) => r.metrics()))).join('\n');
 
-        expect(former.batchBudgetBytes).to.equal(batchBudget);
+        const device = [...(await runtime.container.getAsync(MEMORY_BUDGET)).devices().values()];
+
+        // The device reported its limit (budgetBytes, two sessions), and never had more in flight than it.
+        expect(former.budgetFor('fp32')).to.equal(batchBudget);
+        expect(device).to.have.length(1);
+        expect(device[0]).to.include({ limitBytes: 2 * batchBudget, limitSource: 'configured budgetBytes', sessions: 2, inFlightBytes: 0 });
+        expect(device[0]!.peakInFlightBytes).to.be.above(0).and.at.most(2 * batchBudget);
         expect(Number(/^embedline_memory_aware_batch_capped_total (\d+)$/m.exec(metrics)?.[1])).to.be.above(0);
       } finally {
         await runtime.close();

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import type { FormLimits } from '../../../../core/ports/BatchFormer.js';
 import { LengthAwareBatchFormer } from '../../../../core/adaptive/index.js';
+import { InMemoryBudget } from '../../../../core/pipeline/batching/InMemoryBudget.js';
+import { DeviceBatchBudget } from '../../../../plugins/memory-aware-batcher/DeviceBatchBudget.js';
 import { MemoryAwareBatchFormer } from '../../../../plugins/memory-aware-batcher/MemoryAwareBatchFormer.js';
 import { MemoryAwareMetrics } from '../../../../plugins/memory-aware-batcher/MemoryAwareMetrics.js';
 import { estimateBatchBytes } from '../../../../plugins/memory-aware-batcher/memoryEstimate.js';
@@ -10,8 +12,8 @@ import { seededRandom } from '../predictive-batch-size/costCurveDevice.js';
 const MINILM = { hiddenSize: 384, layers: 6, heads: 12, intermediateSize: 1536 };
 const limits: FormLimits = { maxBatchSize: 64, maxBatchTokens: 1_000_000, maxWaitMs: 2, maxPaddingRatio: 0.2, lookahead: 4 };
 
-function former(budget: number, metrics = new MemoryAwareMetrics(budget)): MemoryAwareBatchFormer {
-  return new MemoryAwareBatchFormer(MINILM, budget, 4, metrics);
+function former(budget: number, metrics = new MemoryAwareMetrics(new InMemoryBudget())): MemoryAwareBatchFormer {
+  return new MemoryAwareBatchFormer(MINILM, new DeviceBatchBudget(new InMemoryBudget(), { budgetBytes: budget, workers: 1 }), 4, metrics);
 }
 
 describe('memory-aware-batcher former', () => {
@@ -44,12 +46,23 @@ describe('memory-aware-batcher former', () => {
   });
 
   it('sends a text whose estimate alone passes the budget by itself, and counts it', async () => {
-    const metrics = new MemoryAwareMetrics(1000);
+    const metrics = new MemoryAwareMetrics(new InMemoryBudget());
     const queue = [workItem(1, { length: 64 }), workItem(2, { length: 64 })];
 
     const batch = former(1000, metrics).form(queue, limits);
 
     expect(batch).to.have.length(1);
     expect(await metrics.registry.metrics()).to.match(/^embedline_memory_aware_batch_oversize_total 1$/m);
+  });
+
+  it('keeps each batch within the smallest share among the devices of its variant, once they have reported', () => {
+    const memory = new InMemoryBudget();
+    const f = new MemoryAwareBatchFormer(MINILM, new DeviceBatchBudget(memory, { budgetBytes: 1 << 40, workers: 1 }), 4, new MemoryAwareMetrics(memory));
+    const queue = Array.from({ length: 60 }, (_, i) => workItem(i, { length: 256 }));
+    memory.deviceStarted('cuda-0', { variant: 'fp32', limitBytes: 2 * estimateBatchBytes(MINILM, 12, 256, 4), limitSource: 'test', sessions: 2 });
+    memory.deviceStarted('cuda-1', { variant: 'fp32', limitBytes: estimateBatchBytes(MINILM, 20, 256, 4), limitSource: 'test', sessions: 1 });
+    memory.deviceStarted('cpu-int8', { variant: 'int8', limitBytes: estimateBatchBytes(MINILM, 2, 256, 4), limitSource: 'test', sessions: 1 });
+
+    expect(f.form(queue, limits)).to.have.length(12);
   });
 });

@@ -18,7 +18,8 @@ describe('memory-aware-batcher plugin wiring', () => {
     const former = await container.getAsync(BATCH_FORMER);
 
     expect(former).to.be.instanceOf(MemoryAwareBatchFormer);
-    expect((former as MemoryAwareBatchFormer).batchBudgetBytes).to.equal(200_000_000);
+    // No device has started yet: the configured budget over the workers.
+    expect((former as MemoryAwareBatchFormer).budgetFor('fp32')).to.equal(200_000_000);
     expect(await container.getAsync(BATCH_SIZE_POLICY)).to.be.instanceOf(PredictiveBatchSizePolicy);
   });
 });
