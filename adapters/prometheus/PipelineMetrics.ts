@@ -41,6 +41,8 @@ export class PipelineMetrics implements PipelineObserver {
 
   constructor(options: { defaultMetrics?: boolean; model?: string } = {}) {
     this.defaultModel = options.model ?? DEFAULT_MODEL;
+    // Used as the observer itself (one model): that model's series exist from the start too.
+    if (options.model !== undefined) this.startSeries(options.model);
     if (options.defaultMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry, prefix: 'embedline_' });
       // prom-client names these gauges `*_total`, a suffix Prometheus keeps for counters, and
@@ -54,11 +56,23 @@ export class PipelineMetrics implements PipelineObserver {
    * several models share one registry (one HELP/TYPE per metric) and stay apart in queries.
    */
   forModel(model: string): PipelineObserver {
+    this.startSeries(model);
     return {
       onRequest: (event) => this.recordRequest(model, event),
       onBatch: (event) => this.recordBatch(model, event),
       onQueueDepth: (queuedTexts) => this.queueDepth.set({ model }, queuedTexts),
     };
+  }
+
+  /**
+   * Counters that only move on success or failure exist at 0 from the start, as unlabelled ones
+   * did: a dashboard's rate() and an alert on batch errors need the series before the first event.
+   */
+  private startSeries(model: string): void {
+    this.texts.inc({ model }, 0);
+    this.tokens.inc({ model }, 0);
+    this.batchErrors.inc({ model }, 0);
+    this.queueDepth.set({ model }, 0);
   }
 
   onRequest(event: RequestCompleted): void {
