@@ -23,19 +23,39 @@ export function withNprobe(faiss: FaissModule, index: FaissHandle, nlist: number
   return faiss.Index.fromBuffer(bytes);
 }
 
-/** FAISS's HNSW defaults as serialized after the graph of an empty index: entry_point -1, max_level -1, efConstruction 40, efSearch 16. */
-const EMPTY_HNSW_TAIL = Buffer.from([-1, -1, 40, 16].flatMap((n) => [...int32(n)]));
-
-/** An empty HNSW index with the given candidate-list sizes (before any vector is added). */
-export function withHnswEf(faiss: FaissModule, index: FaissHandle, ef: { efConstruction: number; efSearch: number }): FaissHandle {
-  if (index.ntotal() !== 0) throw new Error('HNSW parameters are set on an empty index only');
-  const bytes = Buffer.from(index.toBuffer());
+/**
+ * Where efConstruction sits in a serialized IndexHNSWFlat (efSearch follows it): after the index
+ * header, the HNSW graph is five length-prefixed arrays (assign_probas f64, cum_nneighbor_per_level
+ * i32, levels i32, offsets u64, neighbors i32), then entry_point, max_level, efConstruction,
+ * efSearch and upper_beam (i32 each).
+ */
+function hnswEfAt(bytes: Buffer): number {
   expectFourcc(bytes, 'IHNf', 'IndexHNSWFlat');
-  const at = bytes.indexOf(EMPTY_HNSW_TAIL);
-  if (at < 0 || bytes.indexOf(EMPTY_HNSW_TAIL, at + 1) >= 0) throw new Error('unexpected IndexHNSWFlat layout: the default efConstruction/efSearch fields were not found exactly once');
-  bytes.writeInt32LE(ef.efConstruction, at + 8);
-  bytes.writeInt32LE(ef.efSearch, at + 12);
+  let at = METRIC_AT + 4 + (bytes.readInt32LE(METRIC_AT) > 1 ? 4 : 0);
+  for (const elementBytes of [8, 4, 4, 8, 4]) {
+    const length = Number(bytes.readBigUInt64LE(at));
+    at += 8 + length * elementBytes;
+    if (at + 20 > bytes.length) throw new Error('unexpected IndexHNSWFlat layout: the graph arrays run past the end');
+  }
+  const [entryPoint, maxLevel, efConstruction, efSearch] = [0, 4, 8, 12].map((o) => bytes.readInt32LE(at + o));
+  if (entryPoint! < -1 || maxLevel! < -1 || efConstruction! < 1 || efSearch! < 1) throw new Error('unexpected IndexHNSWFlat layout: entry point, level or ef fields out of range');
+  return at + 8;
+}
+
+/** The HNSW index with the given candidate-list sizes; efConstruction matters for vectors added afterwards. */
+export function withHnswEf(faiss: FaissModule, index: FaissHandle, ef: { efConstruction?: number; efSearch: number }): FaissHandle {
+  const bytes = Buffer.from(index.toBuffer());
+  const at = hnswEfAt(bytes);
+  if (ef.efConstruction !== undefined) bytes.writeInt32LE(ef.efConstruction, at);
+  bytes.writeInt32LE(ef.efSearch, at + 4);
   return faiss.Index.fromBuffer(bytes);
+}
+
+/** Reads back (for tests and the bench): HNSW efConstruction and efSearch. */
+export function hnswEfOf(index: FaissHandle): { efConstruction: number; efSearch: number } {
+  const bytes = index.toBuffer();
+  const at = hnswEfAt(bytes);
+  return { efConstruction: bytes.readInt32LE(at), efSearch: bytes.readInt32LE(at + 4) };
 }
 
 /** Reads back (for tests): IVF nprobe. */
@@ -48,10 +68,4 @@ export function nprobeOf(index: FaissHandle): number {
 function expectFourcc(bytes: Buffer, fourcc: string, name: string): void {
   const found = bytes.subarray(0, 4).toString('latin1');
   if (found !== fourcc) throw new Error(`expected a serialized ${name} (${fourcc}), got "${found}"`);
-}
-
-function int32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32LE(n);
-  return b;
 }

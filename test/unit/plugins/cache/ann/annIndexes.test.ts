@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { createRequire } from 'node:module';
 import { FaissAnnIndex } from '../../../../../plugins/cache/ann/FaissAnnIndex.js';
 import type { FaissModule } from '../../../../../plugins/cache/ann/faissNode.js';
-import { nprobeOf, withHnswEf, withNprobe } from '../../../../../plugins/cache/ann/faissParameters.js';
+import { hnswEfOf, nprobeOf, withHnswEf, withNprobe } from '../../../../../plugins/cache/ann/faissParameters.js';
 import { indexSpecSchema } from '../../../../../plugins/cache/ann/indexSpec.js';
 import { LinearScanIndex } from '../../../../../plugins/cache/ann/LinearScanIndex.js';
 import { openVectorIndex } from '../../../../../plugins/cache/ann/openVectorIndex.js';
@@ -69,13 +69,16 @@ describe('cache ANN indexes (IVF, HNSW through faiss-node)', () => {
     expect(probed).to.be.below(full);
   });
 
-  it('sets HNSW efConstruction and efSearch through the serialized empty index', () => {
+  it('sets HNSW efConstruction and efSearch through the serialized index, empty or built', () => {
     const hnsw = faiss.Index.fromFactory(DIMS, 'HNSW16,Flat', faiss.MetricType.METRIC_INNER_PRODUCT);
-    const tail = (ef: number[]): Buffer => Buffer.from(new Int32Array([-1, -1, ...ef]).buffer);
-    expect(hnsw.toBuffer().indexOf(tail([40, 16]))).to.be.above(0);
+    expect(hnswEfOf(hnsw)).to.deep.equal({ efConstruction: 40, efSearch: 16 });
     const tuned = withHnswEf(faiss, hnsw, { efConstruction: 80, efSearch: 77 });
-    expect(tuned.toBuffer().indexOf(tail([80, 77]))).to.be.above(0);
-    expect(() => withHnswEf(faiss, new faiss.IndexFlatIP(DIMS), { efConstruction: 80, efSearch: 77 })).to.throw(/expected a serialized IndexHNSWFlat/);
+    expect(hnswEfOf(tuned)).to.deep.equal({ efConstruction: 80, efSearch: 77 });
+    tuned.add(vectors.slice(0, 500).flatMap((v) => Array.from(v)));
+    const retuned = withHnswEf(faiss, tuned, { efSearch: 200 });
+    expect(hnswEfOf(retuned)).to.deep.equal({ efConstruction: 80, efSearch: 200 });
+    expect(retuned.ntotal()).to.equal(500);
+    expect(() => withHnswEf(faiss, new faiss.IndexFlatIP(DIMS), { efSearch: 77 })).to.throw(/expected a serialized IndexHNSWFlat/);
   });
 
   it('HNSW: a wide candidate list finds nearly all of the exact top 10', () => {
