@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../core/config/loadConfig.js';
 import { MODEL_RUNTIME } from '../../core/ports/ModelRuntime.js';
 import { startEmbedline } from '../../core/runtime.js';
+import { openVectorIndex } from '../../plugins/cache/ann/openVectorIndex.js';
 import { cacheConfigSchema } from '../../plugins/cache/config.js';
 import { CALIBRATION_KIND, writeNearDuplicateCalibration, type NearDuplicateCalibration } from '../../plugins/cache/neardup/calibrationFile.js';
 import { createSketcher } from '../../plugins/cache/neardup/createSketcher.js';
@@ -45,7 +46,9 @@ export function registerCacheCommands(program: Command): void {
         const { tokenizer } = await runtime.container.getAsync(MODEL_RUNTIME);
         process.stderr.write(`embedding ${texts.length} texts with ${config.model.name} (${config.model.variant}); sketch ${sketcher.id}\n`);
         const stream = await streamTexts(runtime, texts);
-        const result = simulateNearDuplicates(sketcher, stream, thresholds, { k: near.k });
+        // The configured index kind, so an approximate index's misses are in the calibration too.
+        const open = (d: number) => openVectorIndex(d, (line) => process.stderr.write(`${line}\n`), 'faiss-node', near.index);
+        const result = simulateNearDuplicates(sketcher, stream, thresholds, { k: near.k, open });
         const calibration: NearDuplicateCalibration = {
           kind: CALIBRATION_KIND,
           version: 1,

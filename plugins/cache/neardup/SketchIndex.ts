@@ -88,8 +88,9 @@ export class SketchIndex {
   private moveToOpened(): void {
     this.opened = true;
     const opened = this.opts.open(this.sketcher.dimensions);
-    // Without FAISS the fallback is a scan too: keep the one that is already filled.
-    if (opened.kind === 'linear') return;
+    // Without FAISS the fallback is a scan too: keep the one that is already filled. (An IVF
+    // index that is not trained yet also reports 'linear', but it is FAISS's: move to it.)
+    if (opened instanceof LinearScanIndex) return;
     for (const [id, { sketch }] of this.entries) opened.add(id, sketch.vector);
     this.index = opened;
   }

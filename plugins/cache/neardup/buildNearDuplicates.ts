@@ -46,7 +46,7 @@ export async function buildNearDuplicates(deps: NearDuplicateDeps): Promise<Near
   const sketcher = createSketcher(near);
   const truncation = runtime.tokenizer.maxTokens;
   await checkNearDuplicateCalibration(near, { model: deps.model, variant: deps.variant, truncation, sketch: sketcher.id });
-  const tier = new NearDuplicateTier(sketcher, { threshold: near.threshold, k: near.k, linearBelow: near.linearBelow, open: (d) => openVectorIndex(d, log) }, cache);
+  const tier = new NearDuplicateTier(sketcher, { threshold: near.threshold, k: near.k, linearBelow: near.linearBelow, open: (d) => openVectorIndex(d, log, 'faiss-node', near.index) }, cache);
   const metrics = new NearDuplicateMetrics(deps.metrics.registry, () => tier.size);
   const stage = new NearDuplicateStage(tier, WindowText.fromTokenizerFile(runtime.model.tokenizerPath), metrics, { priorities: new Set(near.priorities), variant: deps.variant });
   let stream: NearDuplicateStream | undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { indexSpecSchema } from '../ann/indexSpec.js';
 
 /**
  * `pluginOptions.cache.nearDuplicate`. Off by default; enabling it needs an error bound and a
@@ -46,6 +47,8 @@ export const nearDuplicateConfigSchema = z.strictObject({
   k: z.number().int().min(1).max(64).default(4),
   /** Below this many entries a scope's index is a linear scan; from it on, FAISS (when built). */
   linearBelow: z.number().int().min(0).default(2_048),
+  /** The FAISS index from `linearBelow` on: `flat` (exact), `ivf` (`ivf.nprobe`) or `hnsw` (`hnsw.efSearch`), as for /v1/search. */
+  index: indexSpecSchema.prefault({}),
   /** Redis Stream announcements of new entries (only with `redis.url`). */
   announce: z
     .strictObject({

@@ -115,3 +115,17 @@ describe('near-duplicate index', () => {
     expect(told).to.deep.equal(['k:a']);
   });
 });
+
+describe('near-duplicate index on an approximate FAISS index', () => {
+  it('moves to HNSW at linearBelow and still finds each entry, and forgets removed ones', async () => {
+    const { indexSpecSchema } = await import('../../../../../plugins/cache/ann/indexSpec.js');
+    const spec = indexSpecSchema.parse({ kind: 'hnsw', hnsw: { efSearch: 64 } });
+    const index = new SketchIndex(sketcher, { k: 4, linearBelow: 8, open: (d) => openVectorIndex(d, noFallback, 'faiss-node', spec) });
+    texts.forEach((t, i) => index.add(`k${i}`, sketcher.sketch(t)));
+
+    expect(index.kind).to.equal('faiss-hnsw');
+    for (const i of [0, 9, 27, 39]) expect(index.search(sketcher.sketch(texts[i]!))[0]).to.deep.include({ key: `k${i}` });
+    index.remove('k9');
+    expect(index.search(sketcher.sketch(texts[9]!)).map((c) => c.key)).not.to.include('k9');
+  });
+});
