@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * Forward-pass FLOPs of a BERT encoder, counting only the matrix products (embeddings, softmax,
  * LayerNorm and GELU are a few per cent at most). Per layer and sequence of n tokens:
@@ -13,6 +16,13 @@ export interface EncoderShape {
 }
 
 export const MINI_LM_L6: EncoderShape = { hidden: 384, layers: 6 };
+
+/** The encoder's shape from its config.json (bge-small-en-v1.5 and e5-small-v2: 12 layers of 384). */
+export function encoderShapeOf(modelDir: string): EncoderShape {
+  const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as { hidden_size?: number; num_hidden_layers?: number };
+  if (!config.hidden_size || !config.num_hidden_layers) throw new Error(`${join(modelDir, 'config.json')} has no hidden_size or num_hidden_layers`);
+  return { hidden: config.hidden_size, layers: config.num_hidden_layers };
+}
 
 export function sequenceFlops(tokens: number, model: EncoderShape = MINI_LM_L6): number {
   const h = model.hidden;

@@ -1,6 +1,7 @@
 import type { EmbedlineRuntime } from '../../core/runtime.js';
 import { startCpuMeter } from './cpuMeter.js';
-import { batchFlops } from './modelFlops.js';
+import { MODEL_RUNTIME } from '../../core/ports/ModelRuntime.js';
+import { batchFlops, encoderShapeOf } from './modelFlops.js';
 import type { BatchRecorder } from './systems/batchRecorder.js';
 import type { PassGuard } from './timing.js';
 
@@ -48,7 +49,8 @@ export async function profilePass(runtime: EmbedlineRuntime, recorder: BatchReco
   const lastDone = Math.max(...batches.map((b) => b.doneAt));
   const inferMs = batches.reduce((sum, b) => sum + b.inferMs, 0);
   const poolMs = batches.reduce((sum, b) => sum + b.poolMs, 0);
-  const padded = batchFlops(batches.map((b) => b.rows)).padded;
+  const { model } = await runtime.container.getAsync(MODEL_RUNTIME);
+  const padded = batchFlops(batches.map((b) => b.rows), encoderShapeOf(model.dir)).padded;
   return {
     wallMs: t2 - t0,
     beforeFirstBatchMs: t1 - t0,

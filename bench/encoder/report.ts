@@ -1,5 +1,5 @@
 import { formatPeak, type PeakReport } from '../peak/runPeak.js';
-import { batchFlops, type FlopCount } from './modelFlops.js';
+import { batchFlops, MINI_LM_L6, type EncoderShape, type FlopCount } from './modelFlops.js';
 import { FP32_PARITY_THRESHOLD, type Parity } from './parity.js';
 import type { Breakdown } from './profile.js';
 import { describeDistribution, type BenchSample } from './sample.js';
@@ -70,8 +70,8 @@ export interface SystemRow {
   readonly foreign: number;
 }
 
-export function toRow(system: BenchSystem, result: Measured, sentences: number, peakGflops: number, parity?: Parity): SystemRow {
-  const flops = batchFlops(result.batches);
+export function toRow(system: BenchSystem, result: Measured, sentences: number, peakGflops: number, parity?: Parity, shape: EncoderShape = MINI_LM_L6): SystemRow {
+  const flops = batchFlops(result.batches, shape);
   const seconds = result.ms.median / 1000;
   const usefulGflops = flops.real / 1e9 / seconds;
   const executedGflops = flops.padded / 1e9 / seconds;

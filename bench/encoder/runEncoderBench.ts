@@ -4,8 +4,10 @@
  * fp32 FLOP ceiling of this machine. Prints a markdown report; writes JSON under
  * `<cacheDir>/bench/`. See bench/README.md and docs/BENCHMARKS.md.
  *
- * Run: `npm run bench` or `node dist/bench/encoder/runEncoderBench.js [--size 256] [--seed 42]
- *      [--runs 5] [--only id,id] [--quiet-wait 120]` (after `npx tsc -p .`)
+ * Run: `npm run bench` or `node dist/bench/encoder/runEncoderBench.js [--model all-MiniLM-L6-v2]
+ *      [--size 256] [--seed 42] [--runs 5] [--only id,id] [--quiet-wait 120]` (after `npx tsc -p .`).
+ * `--model` takes any catalogue name (bge-small-en-v1.5, e5-small-v2); `--only embedline-fp32,embedline-int8`
+ * picks the variants. FastEmbed runs for MiniLM only (its runner loads that model).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +16,9 @@ import { env as ortEnv } from 'onnxruntime-node';
 import { loadConfig } from '../../core/config/loadConfig.js';
 import type { EmbedlineConfig } from '../../core/config/schema.js';
 import { readModelInfo, type ModelInfo } from '../../core/model/modelInfo.js';
+import { catalogueEntry } from '../../core/model/ModelStore.js';
 import { modelStoreFor } from '../../core/model/modelSources.js';
+import { encoderShapeOf, type EncoderShape } from './modelFlops.js';
 import { runPeak } from '../peak/runPeak.js';
 import { startCpuMeter, waitForQuiet } from './cpuMeter.js';
 import { compareVectors } from './parity.js';
@@ -25,7 +29,7 @@ import { embedlineSystem } from './systems/embedline.js';
 import { fastEmbedSystem } from './systems/fastEmbed.js';
 import { packageVersion, transformersJsSystem } from './systems/transformersJs.js';
 
-const MODEL = 'all-MiniLM-L6-v2';
+const DEFAULT_MODEL = 'all-MiniLM-L6-v2';
 export const BASELINE = 'transformers-js-fp32';
 const THREADS = 2;
 /** Before each system, wait for others to use under 10% of the CPUs (at most --quiet-wait s). */
@@ -41,7 +45,7 @@ function systemsFor(config: Readonly<EmbedlineConfig>, model: ModelInfo, benchDi
     embedlineSystem(config, { id: 'embedline-fp32-input-order', variant: 'fp32', workers: 2, threads: 1, order: 'input', profile: true }),
     embedlineSystem(config, { id: 'embedline-int8', variant: 'int8', workers: 2, threads: 1, order: 'sorted', profile: true }),
     transformersJsSystem(model, THREADS),
-    fastEmbedSystem(model, { venv, threads: THREADS, outPrefix: join(benchDir, 'fastembed-run') }),
+    ...(model.name === DEFAULT_MODEL ? [fastEmbedSystem(model, { venv, threads: THREADS, outPrefix: join(benchDir, 'fastembed-run') })] : []),
   ];
 }
 
@@ -52,16 +56,19 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '42' },
       runs: { type: 'string', default: '5' },
       only: { type: 'string' },
+      model: { type: 'string', default: DEFAULT_MODEL },
       'quiet-wait': { type: 'string', default: '120' },
     },
   });
   const [size, seed, runs] = [Number(values.size), Number(values.seed), Number(values.runs)];
   const settle = () => waitForQuiet(QUIET_THRESHOLD, Number(values['quiet-wait']) * 1000, log);
-  const config = loadConfig(process.env);
+  const loaded = loadConfig(process.env);
+  const config = { ...loaded, model: { ...loaded.model, name: values.model } };
   const benchDir = join(config.cacheDir, 'bench');
   await mkdir(benchDir, { recursive: true });
   const { store, sources } = modelStoreFor(config);
-  const model = await readModelInfo(await store.ensure(MODEL, sources, log));
+  const model = await readModelInfo(await store.ensure(values.model, sources, log), catalogueEntry(values.model));
+  const shape = encoderShapeOf(model.dir);
 
   const sample = await loadSample({ size, seed }, model.tokenizerPath);
   log(`Sample: ${sample.file}\n  ${describeDistribution(sample.distribution)}\nFLOP ceiling:`);
@@ -73,23 +80,24 @@ async function main(): Promise<void> {
   const wanted = values.only?.split(',');
   const systems = systemsFor(config, model, benchDir, join(config.cacheDir, 'bench-venv')).filter((s) => !wanted || wanted.includes(s.id));
   const { measured, skipped } = await measureAll(systems, sample, runs, settle);
-  const rows = toRows(measured, sample, peak.measured.gflops);
+  const rows = toRows(measured, sample, peak.measured.gflops, model, shape);
   const versions: Record<string, string> = {
     node: process.version,
     'onnxruntime-node': ortEnv.versions.node ?? 'unknown',
     '@huggingface/transformers': packageVersion('@huggingface/transformers'),
   };
   for (const m of measured) Object.assign(versions, m.result.versions);
-  const command = `node dist/bench/encoder/runEncoderBench.js --size ${size} --seed ${seed} --runs ${runs}${values.only ? ` --only ${values.only}` : ''}`;
+  const command = `node dist/bench/encoder/runEncoderBench.js --model ${values.model} --size ${size} --seed ${seed} --runs ${runs}${values.only ? ` --only ${values.only}` : ''}`;
   const foreignCpu = { peak: peakForeign, ...Object.fromEntries(measured.map((m) => [m.system.id, m.result.foreign])) };
   process.stdout.write(`${renderReport({ sample, seed, runs, peak, rows, versions, skipped, foreignCpu, baselineId: BASELINE })}\n`);
 
   const date = new Date().toISOString();
-  const json = JSON.stringify({ command, date, versions, sample: { file: sample.file, size, seed, distribution: sample.distribution }, peak, rows, skipped, foreignCpu }, null, 2);
-  const file = join(benchDir, `encoder-${date.replace(/[:.]/g, '-')}.json`);
+  const json = JSON.stringify({ command, date, model: values.model, versions, sample: { file: sample.file, size, seed, distribution: sample.distribution }, peak, rows, skipped, foreignCpu }, null, 2);
+  const suffix = values.model === DEFAULT_MODEL ? '' : `-${values.model}`;
+  const file = join(benchDir, `encoder${suffix}-${date.replace(/[:.]/g, '-')}.json`);
   await writeFile(file, json);
-  await writeFile(join(benchDir, 'encoder-latest.json'), json);
-  log(`Wrote ${file} (and encoder-latest.json)`);
+  await writeFile(join(benchDir, `encoder${suffix}-latest.json`), json);
+  log(`Wrote ${file} (and encoder${suffix}-latest.json)`);
 }
 
 /** One system at a time, each after a quiet moment, with the CPU others took meanwhile. */
@@ -113,12 +121,13 @@ async function measureAll(systems: readonly BenchSystem[], sample: BenchSample, 
   return { measured, skipped };
 }
 
-function toRows(measured: readonly MeasuredSystem[], sample: BenchSample, peakGflops: number): SystemRow[] {
+function toRows(measured: readonly MeasuredSystem[], sample: BenchSample, peakGflops: number, model: ModelInfo, shape: EncoderShape): SystemRow[] {
   const reference = measured.find((m) => m.system.id === BASELINE)?.result.vectors;
-  const comparable = sample.lengths(Number.MAX_SAFE_INTEGER).map((n) => n <= 256);
+  // Texts both truncate alike: within our max_seq_length, and under the 512 where transformers.js drops the final [SEP].
+  const comparable = sample.lengths(Number.MAX_SAFE_INTEGER).map((n) => n <= model.maxSeqLength && n < 512);
   return measured.map(({ system, result }) => {
     const parity = reference && system.id !== BASELINE ? compareVectors(result.vectors, reference, comparable) : undefined;
-    return toRow(system, result, sample.texts.length, peakGflops, parity);
+    return toRow(system, result, sample.texts.length, peakGflops, parity, shape);
   });
 }
 

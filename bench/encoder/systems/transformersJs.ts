@@ -13,7 +13,7 @@ const TRUNCATES_AT = 512;
 
 /**
  * The baseline a Node user reaches for: transformers.js' feature-extraction pipeline as its docs
- * show it (`pooling: 'mean', normalize: true`), fed consecutive batches of 32, loading the same
+ * show it (the model's pooling, e.g. `pooling: 'mean', normalize: true`), fed consecutive batches of 32, loading the same
  * local files with remote models off. v4 spreads `session_options` into
  * `InferenceSession.create`, so the thread count is set the same way as ours.
  *
@@ -34,11 +34,15 @@ async function measure(model: ModelInfo, threads: number, texts: readonly string
   env.allowRemoteModels = false;
   env.localModelPath = `${dirname(model.dir)}/`;
   const extractor = await pipeline('feature-extraction', basename(model.dir), { dtype: 'fp32', session_options: { intraOpNumThreads: threads } });
+  // The model's own pooling (mean for MiniLM and e5, cls for bge); transformers.js has no lasttoken/max here.
+  const { mode } = model.definition.pooling;
+  if (mode !== 'mean' && mode !== 'cls') throw new Error(`transformers.js baseline: no ${mode} pooling`);
+  const pooling = mode;
   try {
     const pass = async (): Promise<Float32Array[]> => {
       const vectors: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += BATCH) {
-        const output = await extractor(texts.slice(start, start + BATCH), { pooling: 'mean', normalize: true });
+        const output = await extractor(texts.slice(start, start + BATCH), { pooling, normalize: model.definition.pooling.normalize });
         vectors.push(...splitRows(output.data as Float32Array, model.dimensions));
       }
       return vectors;
