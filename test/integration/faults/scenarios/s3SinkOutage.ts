@@ -2,6 +2,7 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalS3 } from '../../../support/s3Server.js';
 import { queueUrl, waitFor } from '../../sqs/helpers/localQueue.js';
+import type { WorkerLogLine } from '../../sqs/helpers/workerProcess.js';
 import { tallySqsRun, unconfirmedDeletes, type FaultTally } from '../support/faultTally.js';
 import { deadLetteredIds, sendMessages, startFaultWorker, stillQueued, stopWorker, textsInMessage, waitUntilDrained } from '../support/queueRun.js';
 
@@ -17,6 +18,8 @@ export interface S3SinkOutageRun {
   readonly workerExit: number | NodeJS.Signals;
   /** Deletes refused as stale or failed: the bound on duplicates. */
   readonly unconfirmedDeletes: number;
+  /** The worker's log lines, for reading a run. */
+  readonly logs: readonly WorkerLogLine[];
 }
 
 const BUCKET = 'fault-results';
@@ -98,7 +101,7 @@ export async function runS3SinkOutage(s3: LocalS3, sqs: SQSClient, endpoint: str
       stillQueued: await stillQueued(sqs, url),
       note: `moto SIGTERMed after ${before.size} results, down until ${failuresDuringOutage} writes failed, restarted empty on the same port (bucket recreated); results stored before the stop counted from the listing and the worker log; a duplicate is a stored message whose delete was refused as stale or failed, so it came back (${unconfirmedDeletes(worker.logs)} such deletes)`,
     });
-    return { tally, storedBeforeStop: before.size, failuresDuringOutage, queuedDuringOutage, notYetStoredAtStop, workerExit, unconfirmedDeletes: unconfirmedDeletes(worker.logs) };
+    return { tally, storedBeforeStop: before.size, failuresDuringOutage, queuedDuringOutage, notYetStoredAtStop, workerExit, unconfirmedDeletes: unconfirmedDeletes(worker.logs), logs: worker.logs };
   } finally {
     if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
   }
