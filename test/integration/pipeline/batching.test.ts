@@ -10,6 +10,8 @@ import { QueueWatcher } from './support/QueueWatcher.js';
 
 /** A long text (about forty word pieces): 400 of them keep both workers busy for seconds. */
 const BUSY_TEXT = 'a sentence of some forty word pieces, '.repeat(5);
+/** Distinct texts: copies of one text inside a request are computed once, and would queue as one. */
+const busyTexts = (n: number) => Array.from({ length: n }, (_, i) => `${i} ${BUSY_TEXT}`);
 
 describe('pipeline batching on the real model', () => {
   let runtime: EmbedlineRuntime;
@@ -64,7 +66,7 @@ describe('pipeline batching on the real model', () => {
     // Enough work that texts are still queued behind the batches in flight; "late" is sent only
     // once they are, so it waits behind them instead of finding a worker idle.
     const backlog = watcher.untilQueueRisesBy(400);
-    const busy = runtime.pipeline.embed(Array.from({ length: 400 }, () => BUSY_TEXT), { timeoutMs: 300_000 });
+    const busy = runtime.pipeline.embed(busyTexts(400), { timeoutMs: 300_000 });
     await backlog;
 
     const error = await runtime.pipeline.embed(['late'], { timeoutMs: 50 }).catch((e: unknown) => e);
@@ -78,11 +80,11 @@ describe('pipeline batching on the real model', () => {
     const batcher = runtime.container.get(BATCHER);
     const fromBatch = watcher.batches.length;
     const backlog = watcher.untilQueueRisesBy(400);
-    const busy = runtime.pipeline.embed(Array.from({ length: 400 }, () => BUSY_TEXT), { timeoutMs: 300_000 });
+    const busy = runtime.pipeline.embed(busyTexts(400), { timeoutMs: 300_000 });
     await backlog;
     const controller = new AbortController();
     const queued = watcher.untilQueueRisesBy(50);
-    const cancelled = runtime.pipeline.embed(Array.from({ length: 50 }, () => 'a short text to cancel'), { signal: controller.signal, timeoutMs: 300_000 }).catch((e: unknown) => e);
+    const cancelled = runtime.pipeline.embed(Array.from({ length: 50 }, (_, i) => `short text ${i} to cancel`), { signal: controller.signal, timeoutMs: 300_000 }).catch((e: unknown) => e);
 
     // The abort comes in the same turn of the event loop as the push: no batch can finish (and
     // free a worker for these texts) in between, so all 50 are queued and none is running.
