@@ -22,7 +22,7 @@ export interface HttpCase {
   readonly valid?: { readonly route: 'openai' | 'tei'; readonly texts: readonly string[]; readonly format: 'float' | 'base64' } | undefined;
 }
 
-const ROUTES = ['/v1/embeddings', '/embed', '/v1/models', '/health', '/metrics'] as const;
+const ROUTES = ['/v1/embeddings', '/embed', '/v1/search', '/v1/models', '/health', '/metrics'] as const;
 const PRIORITIES = ['critical', 'normal', 'background'] as const;
 
 /** Header values Node's HTTP client accepts: tab, printable ASCII and Latin-1. */
@@ -96,6 +96,27 @@ function openAiBody(limits: HttpFuzzLimits): fc.Arbitrary<unknown> {
   );
 }
 
+/** `POST /v1/search` bodies: a text or a vector (right length, wrong length, non-finite, zero), k in and out of range, both or neither. */
+function searchBody(limits: HttpFuzzLimits): fc.Arbitrary<unknown> {
+  const vector = fc.oneof(
+    { arbitrary: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 384, maxLength: 384 }), weight: 3 },
+    { arbitrary: fc.array(fc.double(), { minLength: 383, maxLength: 385 }), weight: 2 },
+    { arbitrary: fc.constantFrom(new Array(384).fill(0), new Array(384).fill(1e308), [1, 2, 3], [], null, 'x'), weight: 1 },
+    { arbitrary: fc.array(anyJson, { maxLength: 4 }), weight: 1 },
+  );
+  return fc.record(
+    {
+      input: inputValue(limits),
+      vector,
+      k: fc.oneof(fc.integer({ min: -2, max: 1_002 }), fc.constantFrom(1.5, 1e308, '10', null), anyJson),
+      model: fc.oneof(fc.constant(limits.model), hostileText, anyJson),
+      precision: fc.oneof(fc.constantFrom('fp32', 'int8', 'FP32', ''), anyJson),
+      priority: fc.oneof(fc.constantFrom(...PRIORITIES), anyJson),
+    },
+    { requiredKeys: [] },
+  );
+}
+
 function teiBody(limits: HttpFuzzLimits): fc.Arbitrary<unknown> {
   return fc.record({ inputs: inputValue(limits), priority: fc.oneof(fc.constantFrom(...PRIORITIES), anyJson), truncate: fc.boolean(), normalize: anyJson }, { requiredKeys: [] });
 }
@@ -147,12 +168,13 @@ function hostileCase(limits: HttpFuzzLimits): fc.Arbitrary<HttpCase> {
   const body = fc.oneof(
     { arbitrary: openAiBody(limits).map((b) => JSON.stringify(b)), weight: 5 },
     { arbitrary: teiBody(limits).map((b) => JSON.stringify(b)), weight: 3 },
+    { arbitrary: searchBody(limits).map((b) => JSON.stringify(b)), weight: 3 },
     { arbitrary: anyJson.map((b) => JSON.stringify(b)), weight: 1 },
     { arbitrary: rawBody(limits), weight: 3 },
     { arbitrary: fc.constant(undefined), weight: 1 },
   );
   return fc.record({ method, path, query, auth: authHeader(limits), contentType, extra: extraHeaders, body }).map(({ method: m, path: p, query: q, auth, contentType: ct, extra, body: b }) => {
-    if (m === 'natural') m = p === '/v1/embeddings' || p === '/embed' ? 'POST' : 'GET';
+    if (m === 'natural') m = p === '/v1/embeddings' || p === '/embed' || p === '/v1/search' ? 'POST' : 'GET';
     const headers: Record<string, string> = { ...extra };
     if (auth !== undefined) headers.authorization = auth;
     if (b !== undefined) headers['content-type'] = ct;

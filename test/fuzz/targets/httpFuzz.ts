@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createHttpServer } from '../../../adapters/http/createHttpServer.js';
+import { runtimeSearch } from '../../../adapters/http/searchLookup.js';
 import { PipelineMetrics } from '../../../adapters/prometheus/PipelineMetrics.js';
 import { observerModule } from '../../../adapters/prometheus/observerModule.js';
 import { configSchema } from '../../../core/config/schema.js';
@@ -24,10 +25,11 @@ export interface HttpFuzzServer {
 /** The real HTTP server (Fastify on a socket, real model and inference workers) with the fuzz limits and an API key. */
 export async function startHttpFuzzServer(): Promise<HttpFuzzServer> {
   const metrics = new PipelineMetrics({ defaultMetrics: false });
-  const runtime = await startTestRuntime({}, [observerModule(metrics)]);
+  // The cache with its search tier, so POST /v1/search reaches a real index (cached vectors are the model's, bit for bit).
+  const runtime = await startTestRuntime({ plugins: ['cache'], pluginOptions: { cache: { search: { enabled: true, storeTexts: true } } } }, [observerModule(metrics)]);
   const { maxInputs, maxInputChars, bodyLimitBytes, apiKey } = HTTP_FUZZ_LIMITS;
   const config = configSchema.parse({ cacheDir: testCacheDir(), http: { maxInputs, maxInputChars, bodyLimitBytes, apiKey } });
-  const app: FastifyInstance = createHttpServer({ config, metrics, pipeline: () => runtime.pipeline });
+  const app: FastifyInstance = createHttpServer({ config, metrics, pipeline: () => runtime.pipeline, vectorSearch: runtimeSearch(HTTP_FUZZ_LIMITS.model, runtime) });
   const base = new URL(await app.listen({ host: '127.0.0.1', port: 0 }));
   return {
     base,
