@@ -7,6 +7,7 @@
  *   npm run bench:faults                     # all faults
  *   npm run bench:faults -- --only s3,mq     # some: file-ro, file-full, s3, mq, crash-sqs, crash-http, shutdown-http, model, sigkill, sigterm
  *   npm run bench:faults -- --scale 0.2      # fewer messages (smoke)
+ *   npm run bench:faults -- --visibility 60  # the workers' visibility timeout (default 5 s, as the tests)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,13 +23,13 @@ import { runInferenceThreadCrashOnQueue } from '../../test/integration/faults/sc
 import { runS3SinkOutage } from '../../test/integration/faults/scenarios/s3SinkOutage.js';
 import { runWorkerSignal } from '../../test/integration/faults/scenarios/workerKill.js';
 import { faultTable, type FaultTally } from '../../test/integration/faults/support/faultTally.js';
-import { FAULT_MAX_RECEIVE_COUNT } from '../../test/integration/faults/support/queueRun.js';
+import { FAULT_MAX_RECEIVE_COUNT, faultSettings } from '../../test/integration/faults/support/queueRun.js';
 import { mountTinyFilesystem } from '../../test/integration/faults/support/tinyFilesystem.js';
 
 const FAULTS = ['file-ro', 'file-full', 's3', 'mq', 'crash-sqs', 'crash-http', 'shutdown-http', 'model', 'sigkill', 'sigterm'] as const;
 type Fault = (typeof FAULTS)[number];
 
-function args(): { only: Set<Fault>; scale: number } {
+function args(): { only: Set<Fault>; scale: number; visibility: number } {
   const argv = process.argv.slice(2);
   const value = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
@@ -39,15 +40,18 @@ function args(): { only: Set<Fault>; scale: number } {
   if (unknown.length > 0) throw new Error(`unknown fault(s) ${unknown.join(', ')}; choose from ${FAULTS.join(', ')}`);
   const scale = Number(value('--scale') ?? '1');
   if (!(scale > 0 && scale <= 10)) throw new Error('--scale must be in (0, 10]');
-  return { only: new Set(only as Fault[]), scale };
+  const visibility = Number(value('--visibility') ?? '5');
+  if (!Number.isInteger(visibility) || visibility < 2 || visibility > 600) throw new Error('--visibility must be whole seconds in 2..600');
+  return { only: new Set(only as Fault[]), scale, visibility };
 }
 
 async function main(): Promise<void> {
-  const { only, scale } = args();
+  const { only, scale, visibility } = args();
+  faultSettings.visibilityTimeoutSec = visibility;
   const n = (count: number): number => Math.max(4, Math.round(count * scale));
   const root = await mkdtemp(join(tmpdir(), 'embedline-fault-matrix-'));
   const queues = ['matrix-file-ro', 'matrix-file-full', 'matrix-s3', 'matrix-crash', 'matrix-model', 'matrix-sigkill', 'matrix-sigterm'];
-  const mq = await sharedElasticMq({ queues, maxReceiveCount: FAULT_MAX_RECEIVE_COUNT, visibilityTimeoutSec: 5 });
+  const mq = await sharedElasticMq({ queues, maxReceiveCount: FAULT_MAX_RECEIVE_COUNT, visibilityTimeoutSec: visibility });
   const sqs = localSqs(mq);
   const rows: FaultTally[] = [];
   const skipped: string[] = [];
@@ -88,6 +92,7 @@ async function main(): Promise<void> {
     await mq.stop();
     await rm(root, { recursive: true, force: true });
   }
+  console.log(`visibility timeout ${visibility} s, scale ${scale}`);
   console.log(faultTable(rows));
   console.log('');
   for (const r of rows) console.log(`- ${r.fault}: ${r.note}.`);

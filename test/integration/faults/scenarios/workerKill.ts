@@ -3,7 +3,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { queueUrl, waitFor } from '../../sqs/helpers/localQueue.js';
 import { readResult, resultIds } from '../../sqs/helpers/results.js';
 import { tallySqsRun, type FaultTally } from '../support/faultTally.js';
-import { deadLetteredIds, sendMessages, startFaultWorker, stillQueued, stopWorker, textsInMessage, waitUntilDrained } from '../support/queueRun.js';
+import { deadLetteredIds, faultSettings, sendMessages, startFaultWorker, stillQueued, stopWorker, textsInMessage, waitUntilDrained } from '../support/queueRun.js';
 
 /**
  * Two workers share a backlog; one gets `signal` mid-run. SIGKILL: what it held reappears after
@@ -36,7 +36,7 @@ export async function runWorkerSignal(root: string, sqs: SQSClient, endpoint: st
       logs: [...victim.logs, ...survivor.logs],
       deadLetteredIds: await deadLetteredIds(sqs, url),
       stillQueued: await stillQueued(sqs, url),
-      note: signal === 'SIGKILL' ? `killed holding ${heldAtSignal}; they reappeared after the 5 s visibility timeout and the survivor finished them` : `told to stop holding ${heldAtSignal}; it finished them and exited ${String(victimExit)}`,
+      note: signal === 'SIGKILL' ? `killed holding ${heldAtSignal}; they reappeared after the ${faultSettings.visibilityTimeoutSec} s visibility timeout and the survivor finished them` : `told to stop holding ${heldAtSignal}; it finished them and exited ${String(victimExit)}`,
     });
     return { tally, victimExit, heldAtSignal };
   } finally {

@@ -19,6 +19,14 @@ export const FAULT_WORKER_ENV = {
   EMBEDLINE_LOG_LEVEL: 'debug',
 } as const;
 
+/**
+ * The visibility timeout fault workers use (their heartbeat runs every third of it). 5 s makes
+ * a killed worker's messages come back quickly; on a machine so loaded that a heartbeat lands
+ * later than that, a held message reappears and is stored twice (a duplicate, never a loss).
+ * The benchmark can set it (`--visibility`).
+ */
+export const faultSettings = { visibilityTimeoutSec: 5 };
+
 /** Receives before a message is dead-lettered in fault runs. */
 export const FAULT_MAX_RECEIVE_COUNT = 10;
 
@@ -67,7 +75,7 @@ export async function waitUntilDrained(sqs: SQSClient, url: string, done: () => 
 
 /** A fault-run worker: the fault env on top of the given sink env. */
 export function startFaultWorker(url: string, endpoint: string, env: Record<string, string>): WorkerProcess {
-  return spawnWorker(url, endpoint, { ...FAULT_WORKER_ENV, ...env });
+  return spawnWorker(url, endpoint, { ...FAULT_WORKER_ENV, EMBEDLINE_SQS_VISIBILITY_TIMEOUT: String(faultSettings.visibilityTimeoutSec), ...env });
 }
 
 /** SIGTERM and wait; the exit code says whether the worker survived the fault to drain cleanly. */
