@@ -21,6 +21,7 @@ import { SearchIndexes } from './search/SearchIndexes.js';
 import { SearchMetrics } from './search/SearchMetrics.js';
 import { buildNearDuplicates, type NearDuplicateParts } from './neardup/buildNearDuplicates.js';
 import { NearDuplicateStage } from './neardup/NearDuplicateStage.js';
+import { nearDuplicateSnapshot } from './neardup/nearDuplicateSnapshot.js';
 import { cacheShutdownHook } from './cacheShutdownHook.js';
 import { CacheSnapshots } from './snapshot/CacheSnapshots.js';
 import { openSnapshotStore } from './snapshot/openSnapshotStore.js';
@@ -77,6 +78,8 @@ export const cacheModule = (config: CacheConfig): ContainerModule =>
         const store = openSnapshotStore(config.snapshot);
         const snapshots = store ? new CacheSnapshots(cache, store, { intervalMs: config.snapshot.intervalMs, dimensions }, log) : undefined;
         await snapshots?.load();
+        // The sketch index is saved with the exact tier and restored after it (entries whose key came back).
+        if (near && snapshots) await snapshots.register(nearDuplicateSnapshot(near.stage.tier, cache));
         snapshots?.start();
         return new CacheStage(cache, metrics, {
           model: embedline.model.name,

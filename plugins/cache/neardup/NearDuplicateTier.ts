@@ -79,6 +79,11 @@ export class NearDuplicateTier {
     return true;
   }
 
+  /** Every entry with its scope (for the snapshot). */
+  *entries(): IterableIterator<{ readonly scope: string; readonly key: string; readonly sketch: Sketch }> {
+    for (const [scope, index] of this.scopes) for (const { key, sketch } of index.entries()) yield { scope, key, sketch };
+  }
+
   /** The exact tier dropped `key`: its sketch goes too. */
   forget(key: string): void {
     const scope = this.scopeOf.get(key);

@@ -30,7 +30,7 @@ export interface SketchIndexOptions {
 export class SketchIndex {
   private index: VectorIndex;
   private readonly idOf = new Map<string, number>();
-  private readonly entries = new Map<number, { readonly key: string; readonly sketch: Sketch }>();
+  private readonly byId = new Map<number, { readonly key: string; readonly sketch: Sketch }>();
   private nextId = 1;
   /** True once the index is the opened one (which may itself be a scan when FAISS is not built). */
   private opened: boolean;
@@ -62,9 +62,14 @@ export class SketchIndex {
     const id = this.nextId++;
     this.index.add(id, sketch.vector);
     this.idOf.set(key, id);
-    this.entries.set(id, { key, sketch });
+    this.byId.set(id, { key, sketch });
     if (!this.opened && this.size >= this.opts.linearBelow) this.moveToOpened();
     return true;
+  }
+
+  /** Every entry, in the order added (for the snapshot). */
+  *entries(): IterableIterator<{ readonly key: string; readonly sketch: Sketch }> {
+    yield* this.byId.values();
   }
 
   remove(key: string): boolean {
@@ -72,7 +77,7 @@ export class SketchIndex {
     if (id === undefined) return false;
     this.index.remove(id);
     this.idOf.delete(key);
-    this.entries.delete(id);
+    this.byId.delete(id);
     return true;
   }
 
@@ -80,7 +85,7 @@ export class SketchIndex {
   search(sketch: Sketch): SketchCandidate[] {
     return this.index
       .search(sketch.vector, this.opts.k)
-      .map(({ id }) => this.entries.get(id)!)
+      .map(({ id }) => this.byId.get(id)!)
       .map(({ key, sketch: theirs }) => ({ key, similarity: this.sketcher.similarity(sketch, theirs) }))
       .sort((a, b) => b.similarity - a.similarity);
   }
@@ -91,7 +96,7 @@ export class SketchIndex {
     // Without FAISS the fallback is a scan too: keep the one that is already filled. (An IVF
     // index that is not trained yet also reports 'linear', but it is FAISS's: move to it.)
     if (opened instanceof LinearScanIndex) return;
-    for (const [id, { sketch }] of this.entries) opened.add(id, sketch.vector);
+    for (const [id, { sketch }] of this.byId) opened.add(id, sketch.vector);
     this.index = opened;
   }
 }

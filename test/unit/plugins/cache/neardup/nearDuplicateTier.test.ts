@@ -129,3 +129,24 @@ describe('near-duplicate index on an approximate FAISS index', () => {
     expect(index.search(sketcher.sketch(texts[9]!)).map((c) => c.key)).not.to.include('k9');
   });
 });
+
+describe('near-duplicate index in the cache snapshot', () => {
+  it('comes back with the exact entries that came back, and refuses a snapshot of another sketch', async () => {
+    const { nearDuplicateSnapshot } = await import('../../../../../plugins/cache/neardup/nearDuplicateSnapshot.js');
+    const before = tierOver(1 << 20);
+    before.cache.put([['k:a', vectorOf(1)], ['k:b', vectorOf(2)]]);
+    before.tier.add('s1', 'k:a', sketcher.sketch(texts[0]!));
+    before.tier.add('s2', 'k:b', sketcher.sketch(texts[1]!));
+    const bytes = await nearDuplicateSnapshot(before.tier, before.cache).save();
+
+    const after = tierOver(1 << 20);
+    after.cache.put([['k:a', vectorOf(1)]]);
+    await nearDuplicateSnapshot(after.tier, after.cache).restore(bytes);
+
+    expect(after.tier.has('k:a')).to.equal(true);
+    expect(after.tier.has('k:b')).to.equal(false);
+    expect(after.tier.find('s1', sketcher.sketch(texts[0]!))?.key).to.equal('k:a');
+    const other = new NearDuplicateTier(new NgramSketcher(4, 256), { threshold: 0.8, k: 4, linearBelow: 8, open }, after.cache);
+    expect(() => nearDuplicateSnapshot(other, after.cache).restore(bytes)).to.throw(/made with sketch ngram:n=5:d=256/);
+  });
+});
