@@ -37,7 +37,7 @@ export interface ReplayResult {
   readonly paddingShare: number;
   readonly meanBatch: number;
   readonly peakRssMiB: number;
-  /** What the learning plugins report at the end: MAPE, exploration, batches capped by memory. */
+  /** What the learning plugins report at the end: MAPE, exploration, detected shifts, batches capped by memory. */
   readonly learner: string;
   readonly byPriority: Readonly<Record<Priority, PriorityResult>>;
 }
@@ -144,8 +144,10 @@ function scheduleContention(phases: readonly Phase[], stops: (() => Promise<void
 const LEARNER_GAUGES = [
   ['embedline_predictive_batch_latency_mape_ratio', 'MAPE'],
   ['embedline_predictive_batch_max_batch_size', 'size'],
+  ['embedline_predictive_batch_shifts_total', 'shifts'],
   ['embedline_rl_batch_agent_exploration_ratio', 'explored'],
   ['embedline_rl_batch_agent_reward_vs_static_ratio', 'reward/static'],
+  ['embedline_rl_batch_agent_shifts_total', 'shifts'],
   ['embedline_memory_aware_batch_capped_total', 'capped'],
 ] as const;
 
