@@ -20,6 +20,11 @@ export interface EmbedlineConfig {
   readonly gpuInstanceType: string;
   readonly maxMessageAgeSec: number;
   readonly alarmEmail: string | undefined;
+  /** The cache plugin in every consumer, with snapshots in the results bucket (`sharedCache` turns it on too). */
+  readonly cache: boolean;
+  /** A Valkey replication group the consumers share (implies `cache`). */
+  readonly sharedCache: boolean;
+  readonly sharedCacheNodeType: string;
 }
 
 /** Thrown once with every bad context value, so a deploy fails with the full list, not the first. */
@@ -51,6 +56,9 @@ export function readConfig(node: Node): EmbedlineConfig {
     gpuInstanceType: ctx.str('gpuInstanceType', 'g6.xlarge', /^g[56]\.[0-9]*x?large$/),
     maxMessageAgeSec: ctx.int('maxMessageAgeSec', 900, 60, 1_209_600),
     alarmEmail: ctx.optionalStr('alarmEmail', /^[^@\s]+@[^@\s]+$/),
+    cache: ctx.bool('cache', false),
+    sharedCache: ctx.bool('sharedCache', false),
+    sharedCacheNodeType: ctx.str('sharedCacheNodeType', 'cache.t4g.small', /^cache\.[a-z0-9]+\.[a-z0-9]+$/),
   };
   if (config.minTasks > config.maxTasks) problems.push(`minTasks (${config.minTasks}) must not exceed maxTasks (${config.maxTasks})`);
   if (problems.length > 0) throw new InfraConfigError(problems);

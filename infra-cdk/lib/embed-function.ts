@@ -1,10 +1,12 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { InterfaceVpcEndpointAwsService, SubnetType, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, DockerImageCode, DockerImageFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { consumerEnvironment, grantConsumer, type ConsumerContract } from './consumer-contract.js';
+import { acceptNagFinding } from './nag.js';
 import { REPO_ROOT, repoImage } from './repo-image.js';
 
 /** Compiled handler inside the image, relative to LAMBDA_TASK_ROOT (see Dockerfile.lambda). */
@@ -15,6 +17,12 @@ export interface EmbedFunctionProps extends ConsumerContract {
   readonly memoryMb: number;
   /** Upper bound on concurrent invocations the SQS poller starts (protects downstreams and cost). */
   readonly maxConcurrency: number;
+  /**
+   * Runs the function in this VPC's isolated subnets (context `sharedCache`: to reach the shared
+   * cache). It reaches S3 through the VPC's gateway endpoint and the results queue through an
+   * interface endpoint; SQS polling is the service's, outside the function.
+   */
+  readonly vpc?: IVpc | undefined;
 }
 
 /** The SQS-triggered Lambda, from a container image with the model baked in. */
@@ -38,7 +46,14 @@ export class EmbedFunction extends Construct {
       role,
       logGroup,
       environment: consumerEnvironment(props),
+      ...(props.vpc ? { vpc: props.vpc, vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED } } : {}),
     });
+    if (props.vpc) {
+      acceptNagFinding(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', 'CDK attaches AWS\'s managed VPC-access policy to a function in a VPC: its ENI actions (create, describe, delete network interfaces) support no resource-level scoping, so our own policy would be the same "*" statement.');
+      if (props.queues.results) {
+        props.vpc.addInterfaceEndpoint('SqsEndpoint', { service: InterfaceVpcEndpointAwsService.SQS, subnets: { subnetType: SubnetType.PRIVATE_ISOLATED }, open: false }).connections.allowDefaultPortFrom(this.fn);
+      }
+    }
     grantConsumer(this.fn, props);
     this.fn.addEventSource(
       new SqsEventSource(props.queues.requests, {

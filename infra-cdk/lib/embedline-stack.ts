@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IConnectable } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerInsights } from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
 import { Alarms } from './alarms.js';
@@ -7,6 +8,7 @@ import type { ConsumerContract } from './consumer-contract.js';
 import { EmbedFunction } from './embed-function.js';
 import { GpuWorkerService } from './gpu-worker-service.js';
 import { Network } from './network.js';
+import { SharedCache } from './shared-cache.js';
 import { Queues } from './queues.js';
 import { ResultsBucket } from './results-bucket.js';
 import { WorkerService } from './worker-service.js';
@@ -15,7 +17,7 @@ export interface EmbedlineStackProps extends StackProps {
   readonly config: EmbedlineConfig;
 }
 
-/** Queues, results bucket, the chosen consumers (Lambda and/or ECS workers) and their alarms. */
+/** Queues, results bucket, the chosen consumers (Lambda and/or ECS workers), their alarms and, optionally, their shared cache. */
 export class EmbedlineStack extends Stack {
   constructor(scope: Construct, id: string, props: EmbedlineStackProps) {
     super(scope, id, props);
@@ -27,7 +29,11 @@ export class EmbedlineStack extends Stack {
       resultsQueue: config.resultsQueue,
     });
     const results = new ResultsBucket(this, 'Results', { retentionDays: config.resultsRetentionDays });
-    const contract: ConsumerContract = { queues, results };
+    // The VPC is there for the ECS workers, or for the shared cache (and then the Lambda joins it).
+    const network = config.consumers.has('ecs') || config.sharedCache ? new Network(this, 'Network', { isolated: config.sharedCache }) : undefined;
+    const shared = config.sharedCache && network ? new SharedCache(this, 'SharedCache', { vpc: network.vpc, nodeType: config.sharedCacheNodeType }) : undefined;
+    const cache = config.cache || shared ? { redisUrl: shared?.url } : undefined;
+    const contract: ConsumerContract = { queues, results, cache };
 
     const embed = config.consumers.has('lambda')
       ? new EmbedFunction(this, 'Embed', {
@@ -35,18 +41,23 @@ export class EmbedlineStack extends Stack {
           timeout: lambdaTimeout,
           memoryMb: config.lambdaMemoryMb,
           maxConcurrency: config.lambdaMaxConcurrency,
+          vpc: shared ? network?.vpc : undefined,
         })
       : undefined;
-    if (config.consumers.has('ecs')) this.addWorkers(config, contract);
+    if (embed && shared) shared.allowFrom(embed.fn, 'Embedline Lambda');
+    if (config.consumers.has('ecs') && network) {
+      const workers = this.addWorkers(config, contract, network);
+      if (shared) shared.allowFrom(workers, 'Embedline workers');
+    }
 
     new Alarms(this, 'Alarms', { queues, fn: embed?.fn, maxMessageAgeSec: config.maxMessageAgeSec, email: config.alarmEmail });
     new CfnOutput(this, 'RequestsQueueUrl', { value: queues.requests.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: queues.deadLetters.queueUrl });
     new CfnOutput(this, 'ResultsBucketName', { value: results.bucket.bucketName });
+    if (shared) new CfnOutput(this, 'SharedCacheUrl', { value: shared.url });
   }
 
-  private addWorkers(config: EmbedlineConfig, contract: ConsumerContract): void {
-    const { vpc } = new Network(this, 'Network');
+  private addWorkers(config: EmbedlineConfig, contract: ConsumerContract, { vpc }: Network): IConnectable {
     const cluster = new Cluster(this, 'Cluster', { vpc, containerInsightsV2: ContainerInsights.ENABLED });
     const sizing = {
       vpc,
@@ -56,7 +67,7 @@ export class EmbedlineStack extends Stack {
       minTasks: config.minTasks,
       maxTasks: config.maxTasks,
     };
-    if (config.gpu) new GpuWorkerService(this, 'GpuWorkers', { ...contract, ...sizing, instanceType: config.gpuInstanceType });
-    else new WorkerService(this, 'Workers', { ...contract, ...sizing });
+    if (config.gpu) return new GpuWorkerService(this, 'GpuWorkers', { ...contract, ...sizing, instanceType: config.gpuInstanceType });
+    return new WorkerService(this, 'Workers', { ...contract, ...sizing }).service;
   }
 }

@@ -1,5 +1,5 @@
 import { AutoScalingGroup, BlockDeviceVolume, EbsDeviceVolumeType } from 'aws-cdk-lib/aws-autoscaling';
-import { InstanceType, SubnetType, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import { InstanceType, SubnetType, type Connections, type IConnectable, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import { AmiHardwareType, AsgCapacityProvider, Ec2Service, Ec2TaskDefinition, EcsOptimizedImage, NetworkMode, type Cluster } from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { acceptNagFinding } from './nag.js';
@@ -61,8 +61,10 @@ export interface GpuWorkerServiceProps extends ConsumerContract {
  * (docs/gpu.md says why not one process with four devices). Fargate has no GPUs.
  * Instances scale with the tasks through a managed capacity provider, down to zero.
  */
-export class GpuWorkerService extends Construct {
+export class GpuWorkerService extends Construct implements IConnectable {
   readonly service: Ec2Service;
+  /** The hosts' security group: bridge-mode tasks connect out (to the shared cache) as their host. */
+  readonly connections: Connections;
 
   constructor(scope: Construct, id: string, props: GpuWorkerServiceProps) {
     super(scope, id);
@@ -82,6 +84,7 @@ export class GpuWorkerService extends Construct {
       minCapacity: 0,
       maxCapacity: Math.ceil(props.maxTasks / gpusPerHost),
     });
+    this.connections = hosts.connections;
     acceptNagFinding(hosts, 'AwsSolutions-AS3', 'The ECS capacity provider drives this group from the task count; scaling is observed through the service\'s task count and the queue alarms, so per-instance notifications would only repeat them.');
     // Termination protection would block stack deletion (a known CloudFormation issue).
     // Managed draining lets running tasks finish before an instance goes, and saying so

@@ -12,15 +12,23 @@ import { acceptNagFinding } from './nag.js';
 export class Network extends Construct {
   readonly vpc: Vpc;
 
-  constructor(scope: Construct, id: string) {
+  /**
+   * `isolated` adds subnets without any route out (context `sharedCache`): the shared Valkey cache
+   * lives there, and so does the Lambda once it must reach it (a function in a VPC gets no public IP).
+   */
+  constructor(scope: Construct, id: string, opts: { readonly isolated?: boolean } = {}) {
     super(scope, id);
+    const isolated = opts.isolated ? [{ name: 'isolated', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }] : [];
     this.vpc = new Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 0,
-      subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 }],
+      subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 }, ...isolated],
     });
-    // Free, and keeps image layers and result uploads on the AWS network.
-    this.vpc.addGatewayEndpoint('S3', { service: GatewayVpcEndpointAwsService.S3 });
+    // Free, and keeps image layers, result uploads and cache snapshots on the AWS network (the only way to S3 from the isolated subnets).
+    this.vpc.addGatewayEndpoint('S3', {
+      service: GatewayVpcEndpointAwsService.S3,
+      subnets: [{ subnetType: SubnetType.PUBLIC }, ...(opts.isolated ? [{ subnetType: SubnetType.PRIVATE_ISOLATED }] : [])],
+    });
     acceptNagFinding(this.vpc, 'AwsSolutions-VPC7', 'No flow logs: the VPC holds only embedline workers, whose security groups allow no ingress and whose only traffic is HTTPS to SQS, S3, ECR and CloudWatch (audited by CloudTrail); a flow-log group would cost more than the workers\' traffic is worth watching.');
   }
 }

@@ -12,6 +12,12 @@ export interface ResultsBucketProps {
 export class ResultsBucket extends Construct {
   /** Consumers may write only below this prefix (least privilege). */
   static readonly prefix = 'results/';
+  /**
+   * The cache plugin's snapshot (context `cache`), outside the results prefix: the consumers may
+   * read and replace this one object. The expiry rule applies to it too, harmlessly: it is
+   * rewritten every few minutes while anything runs, and its entries outlive their 1 h TTL anyway.
+   */
+  static readonly cacheSnapshotKey = 'cache/embedline.snapshot';
   readonly bucket: Bucket;
 
   constructor(scope: Construct, id: string, props: ResultsBucketProps) {

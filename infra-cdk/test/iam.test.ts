@@ -18,7 +18,7 @@ function allowStatements(context: Record<string, string>): Statement[] {
 const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 describe('IAM', () => {
-  for (const [name, context] of [['default', {}], ['gpu=true', { gpu: 'true' }], ['results queue', { resultsQueue: 'true' }]] as const) {
+  for (const [name, context] of [['default', {}], ['gpu=true', { gpu: 'true' }], ['results queue', { resultsQueue: 'true' }], ['shared cache', { sharedCache: 'true' }]] as const) {
     it(`allows no wildcard actions, not even service:Prefix* (${name})`, () => {
       const actions = allowStatements(context).flatMap(actionsOf);
 

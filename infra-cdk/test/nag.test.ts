@@ -57,7 +57,7 @@ function acknowledgements(root: IConstruct): Acknowledged[] {
 describe('cdk-nag (AwsSolutions pack)', function () {
   this.timeout(300_000);
 
-  for (const [name, context] of [['default: Lambda and Fargate workers', {}], ['gpu=true', { gpu: 'true' }], ['results queue', { resultsQueue: 'true' }]] as const) {
+  for (const [name, context] of [['default: Lambda and Fargate workers', {}], ['gpu=true', { gpu: 'true' }], ['results queue', { resultsQueue: 'true' }], ['shared cache', { sharedCache: 'true' }], ['shared cache, GPU workers and results queue', { sharedCache: 'true', gpu: 'true', resultsQueue: 'true' }]] as const) {
     describe(name, () => {
       let result: ReturnType<typeof nag>;
       before(() => (result = nag(context)));
