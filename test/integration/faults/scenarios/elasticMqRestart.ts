@@ -67,7 +67,7 @@ export async function runElasticMqRestart(root: string, messages: number, downMs
       logs: live.logs,
       deadLetteredIds: await deadLetteredIds(sqs, url),
       stillQueued: await stillQueued(sqs, url),
-      note: `SIGTERM to ElasticMQ (H2-persisted messages) with ${heldAtStop} messages in flight, down ${downMs / 1000} s, started on the same port; duplicates: ${held} held at the stop (their receipt handles died with the server, so their deletes were refused as stale and they came back), ${acknowledged} deleted and acknowledged just before the stop that ElasticMQ's asynchronous H2 persistence brought back (a local-server artefact: SQS keeps its deletes)`,
+      note: `SIGTERM to ElasticMQ (H2-persisted messages) with ${heldAtStop} messages in flight, down ${downMs / 1000} s, started on the same port; duplicates: ${held} of messages held at the stop or handed out again after a late heartbeat (their deletes were refused as stale and they came back), ${acknowledged} deleted and acknowledged just before the stop that ElasticMQ's asynchronous H2 persistence brought back (a local-server artefact: SQS keeps its deletes)`,
     });
     return { tally, heldAtStop, receiveErrors, workerExit, logs: live.logs, stopLine, restartLine, duplicatesOfAcknowledgedDeletes: acknowledged, duplicatesOfHeld: held };
   } finally {

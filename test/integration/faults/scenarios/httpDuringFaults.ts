@@ -80,7 +80,7 @@ export async function runHttpThreadCrash(root: string, clients: number, crashes:
     stop = true;
     await Promise.all(loops);
     const after = await Promise.all(Array.from({ length: 4 }, (_, i) => embed(server.url, textsFor(100, i))));
-    const tally = tallyHttp('inference thread crash (HTTP)', outcomes, `${clients} clients; ${crashes} thread exit(s) holding a batch; a batch of one request cannot be split, so that request gets the typed error`);
+    const tally = tallyHttp('inference thread crash (HTTP)', outcomes, `${clients} clients; ${crashes} thread exit(s) holding a batch; a crashed batch is split and run again, a text alone in it once more; a typed error only if the retry crashes too`);
     return { tally, outcomes, after };
   } finally {
     stop = true;
