@@ -42,8 +42,10 @@ describe('several models in the SQS worker (ElasticMQ, real models)', function (
 
   it('routes each message by its model, records the model with the result, and sends an unknown model to the DLQ alone', async () => {
     const url = await queueUrl(sqs, 'several-models');
-    worker = spawnWorker(url, mq.endpoint, { EMBEDLINE_MODELS: `${BGE},${MINILM}`, EMBEDLINE_WORKERS: '1', EMBEDLINE_INTRA_OP_THREADS: '1', EMBEDLINE_SINK: 'file', EMBEDLINE_RESULTS_DIR: dir, EMBEDLINE_SQS_VISIBILITY_TIMEOUT: '5' });
+    // `embedline worker --model bge-small-en-v1.5 --model all-MiniLM-L6-v2`, as the done-when names it.
+    worker = spawnWorker(url, mq.endpoint, { EMBEDLINE_MODELS: '', EMBEDLINE_WORKERS: '1', EMBEDLINE_INTRA_OP_THREADS: '1', EMBEDLINE_SINK: 'file', EMBEDLINE_RESULTS_DIR: dir, EMBEDLINE_SQS_VISIBILITY_TIMEOUT: '5' }, ['--model', BGE, '--model', MINILM]);
     await worker.ready();
+    expect(worker.logs.find((l) => l.event === 'worker.ready')!.models).to.deep.equal([BGE, MINILM]);
     const texts = [...TEXTS];
     await sendAll(sqs, url, [
       { Id: 'x', MessageBody: JSON.stringify({ v: 1, id: 'bge-query', texts, model: BGE, inputType: 'query' }) },

@@ -25,11 +25,11 @@ export interface WorkerProcess {
 
 /**
  * Spawns `node bin/embedline.js worker` against a local queue, metrics on a free port, and the
- * given environment (sink, limits, timeouts) on top of the test's. Long polls last 2 s, not 20,
+ * given environment (sink, limits, timeouts) on top of the test's, and any further flags (`--model …`). Long polls last 2 s, not 20,
  * because a stopping worker lets its outstanding poll return before it exits.
  */
-export function spawnWorker(queueUrl: string, endpoint: string, env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, [CLI, 'worker', '--queue-url', queueUrl, '--metrics-port', '0'], {
+export function spawnWorker(queueUrl: string, endpoint: string, env: Record<string, string>, args: readonly string[] = []): WorkerProcess {
+  const child = spawn(process.execPath, [CLI, 'worker', '--queue-url', queueUrl, '--metrics-port', '0', ...args], {
     env: { ...process.env, ...LOCAL_AWS_ENV, EMBEDLINE_SQS_ENDPOINT: endpoint, EMBEDLINE_SQS_REGION: 'us-east-1', EMBEDLINE_SQS_WAIT_SECONDS: '2', EMBEDLINE_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
