@@ -26,7 +26,7 @@ export interface CacheStageOptions {
   readonly truncation: number;
   readonly tokenKeys: boolean;
   readonly singleFlight: boolean;
-  /** Present when `snapshot.path` is set: already loaded, saving on its interval. */
+  /** Present when a snapshot store is set (`snapshot.path`, `.url` or `.s3`): already loaded, saving on its interval; sections register here. */
   readonly snapshots?: CacheSnapshots | undefined;
   /** Present with `search.enabled`: what the exact tier computes or serves is indexed for /v1/search. */
   readonly search?: SearchIndexes | undefined;

@@ -27,9 +27,9 @@ interface LoopHandles {
 }
 
 /**
- * The connection never keeps the process alive: core has no shutdown hook through which the
- * plugin could close it, so a one-shot `embedline embed` would otherwise never exit (with Redis
- * up: the open socket; down: the reconnection timer). A server stays up through its listener.
+ * The connection never keeps the process alive: the plugin's shutdown hook closes it when the
+ * runtime closes, but a one-shot `embedline embed` that exits without closing must not hang (with
+ * Redis up: the open socket; down: the reconnection timer). A server stays up through its listener.
  * An attempt to connect is held for at most connectTimeout.
  */
 function letProcessExit(redis: Redis): void {
