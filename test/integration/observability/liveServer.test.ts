@@ -23,13 +23,17 @@ const METRICS_OF_PLUGINS = [
  * Dashboard metrics this server cannot expose, and where they are checked: the precision plugin
  * needs a calibrated model directory (test/integration/precision/observability.test.ts); the
  * cache's Redis metrics need a Redis (test/integration/plugins/cacheRedis.test.ts); rl-batch-agent
- * cannot run beside predictive-batch-size (test/integration/observability/rlBatchAgentMetrics.test.ts).
+ * cannot run beside predictive-batch-size (test/integration/observability/rlBatchAgentMetrics.test.ts);
+ * the cache's near-duplicate and search tiers are off by default and need a calibration or an
+ * HTTP search route (test/integration/plugins/cacheNearDuplicate.test.ts, cacheSearch.test.ts).
  * They win over a wider prefix of METRICS_OF_PLUGINS.
  */
 const METRICS_CHECKED_ELSEWHERE = [
   { plugin: 'precision', prefix: 'embedline_precision_shadow_' },
   { plugin: 'cache', prefix: 'embedline_cache_redis_' },
   { plugin: 'rl-batch-agent', prefix: 'embedline_rl_batch_agent_' },
+  { plugin: 'cache', prefix: 'embedline_cache_near_' },
+  { plugin: 'cache', prefix: 'embedline_cache_search_' },
 ] as const;
 
 const entryOf = (metric: string) => [...METRICS_CHECKED_ELSEWHERE, ...METRICS_OF_PLUGINS].find((p) => metric.startsWith(p.prefix));

@@ -12,6 +12,8 @@ import { NEAR_DUPLICATE_STREAM } from '../../../plugins/cache/tokens.js';
 import { runCli } from '../../support/cli.js';
 import { startRedis, type LocalRedis } from '../../support/redis.js';
 import { startCachedRuntime, type CachedRuntime } from './cacheSupport.js';
+import { pluginRegistries } from '../../../core/runtime.js';
+import { exposedSampleNames, metricNamesRead } from '../observability/support/metricNames.js';
 
 // Real model, real FAISS (faiss-node built by npm test's pretest), real redis-server. The
 // calibration file is made by the real CLI on these texts, as an operator would on theirs.
@@ -177,6 +179,9 @@ describe('cache near-duplicate tier on the real model', () => {
       expect(await b.metric('embedline_cache_near_announcements_total', { outcome: 'added' })).to.be.at.least(1);
       expect(await b.metric('embedline_cache_near_announcement_lag_seconds_count')).to.be.at.least(1);
       expect(await a.metric('embedline_cache_near_announcements_total', { outcome: 'sent' })).to.be.at.least(1);
+      const page = (await Promise.all(pluginRegistries(b.runtime).map((r) => r.metrics()))).join('\n');
+      const exposed = exposedSampleNames(page);
+      expect(metricNamesRead().filter((name) => name.startsWith('embedline_cache_near_') && !exposed.has(name)), 'near-duplicate metrics the dashboard reads').to.deep.equal([]);
     });
 
     it('keeps serving near-duplicates locally while Redis is down, and resumes reading when it is back', async () => {

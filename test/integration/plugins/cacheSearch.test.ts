@@ -4,6 +4,7 @@ import { createHttpServer } from '../../../adapters/http/createHttpServer.js';
 import { runtimeSearch } from '../../../adapters/http/searchLookup.js';
 import { PipelineMetrics } from '../../../adapters/prometheus/PipelineMetrics.js';
 import { configSchema } from '../../../core/config/schema.js';
+import { exposedSampleNames, metricNamesRead } from '../observability/support/metricNames.js';
 import { pluginRegistries, type EmbedlineRuntime } from '../../../core/runtime.js';
 import { startTestRuntime, testCacheDir } from '../../support/runtime.js';
 
@@ -138,6 +139,8 @@ describe('POST /v1/search (cache plugin search tier, real model and FAISS)', fun
     const entries = Number(/^embedline_cache_search_entries (\d+)/m.exec(page)?.[1]);
     expect(entries).to.be.within(1, 24);
     expect(page).to.match(/^embedline_cache_search_queries_total\{query="vector"\} \d+/m);
+    const exposed = exposedSampleNames(page);
+    expect(metricNamesRead().filter((name) => name.startsWith('embedline_cache_search_') && !exposed.has(name)), 'search metrics the dashboard reads').to.deep.equal([]);
   });
 
   it('without the search tier: 404 EMBEDLINE_NOT_ENABLED saying how to enable it', async () => {
