@@ -4,6 +4,7 @@ import { ModelRegistry } from '../../core/models/ModelRegistry.js';
 import { withModelFlags } from '../../core/models/servedModels.js';
 import { PLUGIN_CATALOGUE } from '../../plugins/index.js';
 import { createHttpServer } from '../http/createHttpServer.js';
+import { withHttpQueueLimits } from '../http/httpQueueLimits.js';
 import { startTracing } from '../otel/startTracing.js';
 import { observerModule } from '../prometheus/observerModule.js';
 import { PipelineMetrics } from '../prometheus/PipelineMetrics.js';
@@ -18,7 +19,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port, 0 for any free one (default from config: 8080)', integerFlag(0, 65535))
     .option('--model <name>', 'serve this model (catalogue name or directory); repeat for several, the first answers requests that name none (default from config: models, else model.name)', repeatedFlag, [])
     .action(async (options: { host?: string; port?: number; model: string[] }) => {
-      const config = withModelFlags(loadConfig(process.env), options.model);
+      const config = withHttpQueueLimits(withModelFlags(loadConfig(process.env), options.model));
       // Before the runtime, so the first request is traced; a no-op with `tracing.exporter: none`.
       const tracing = startTracing(config.tracing);
       const metrics = new PipelineMetrics();

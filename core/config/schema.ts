@@ -124,6 +124,14 @@ export const configSchema = z.strictObject({
          * Kept in step with adapters/http/tokenIds/tokenIdEncodings.ts (a unit test checks).
          */
         tokenIds: z.enum(['cl100k_base', 'o200k_base', 'p50k_base', 'r50k_base', 'off']).default('cl100k_base'),
+        /**
+         * `embedline serve`'s queue-delay limits for any priority `batching.maxQueueDelayMs` leaves
+         * unset: an interactive caller gets a 429 with Retry-After instead of a 20 s answer. The
+         * SQS worker and Lambda keep the remaining-timeout rule (docs/configuration.md, Admission).
+         */
+        maxQueueDelayMs: z
+          .strictObject({ critical: positiveInt.default(10_000), normal: positiveInt.default(5_000), background: positiveInt.default(2_000) })
+          .prefault({}),
         bodyLimitBytes: positiveInt.default(16 * 1024 * 1024),
         shutdownGraceMs: positiveInt.default(30_000),
       })
