@@ -5,8 +5,11 @@ import { ENV_OVERRIDES } from '../../../../core/config/envOverrides.js';
 import { ERROR_CODES } from '../../../../core/errors.js';
 import { repoFile } from '../../../integration/observability/support/repoFiles.js';
 
-/** Names with the prefix that are not settings: the config-file pointer and a Grafana provisioning path. */
-const NOT_SETTINGS = new Set(['EMBEDLINE_CONFIG', 'EMBEDLINE_DASHBOARDS_DIR']);
+/**
+ * Names with the prefix that are not settings: the config-file pointer, a Grafana provisioning
+ * path, and the fault tests' crash trigger (read by core/encoder/crashInjection.ts, not config).
+ */
+const NOT_SETTINGS = new Set(['EMBEDLINE_CONFIG', 'EMBEDLINE_DASHBOARDS_DIR', 'EMBEDLINE_TEST_CRASH_TRIGGER_FILE']);
 
 function settingNamesIn(file: string): string[] {
   const names = readFileSync(file, 'utf8').match(/\bEMBEDLINE_[A-Z0-9_]+\b/g) ?? [];
