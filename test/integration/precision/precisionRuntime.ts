@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { EmbedlineConfigInput } from '../../../core/config/schema.js';
@@ -32,7 +32,14 @@ async function linkedModelDir(): Promise<{ cacheDir: string; dir: string }> {
   const cacheDir = await mkdtemp(join(tmpdir(), 'embedline-precision-'));
   const dir = join(cacheDir, 'models', basename(model.dir));
   await mkdir(dir, { recursive: true });
-  for (const entry of await readdir(model.dir)) if (entry !== 'quantization.json') await symlink(join(model.dir, entry), join(dir, entry));
+  for (const entry of await readdir(model.dir)) {
+    if (entry === 'quantization.json') continue;
+    // The manifest is copied, not linked: another process adding files to the shared model
+    // directory (a variant build, bundled config files) rewrites it, and a linked manifest would
+    // then list files this directory has no link for.
+    if (entry === 'manifest.json') await copyFile(join(model.dir, entry), join(dir, entry));
+    else await symlink(join(model.dir, entry), join(dir, entry));
+  }
   return { cacheDir, dir };
 }
 
