@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { localWorkerEnv } from '../sqs/benchWorkers.js';
 
 const CLI = fileURLToPath(new URL('../../../bin/embedline.js', import.meta.url));
 
@@ -36,20 +37,7 @@ export interface BacklogWorker {
  */
 export async function startBacklogWorker(queueUrl: string, endpoint: string, resultsDir: string, env: Record<string, string>): Promise<BacklogWorker> {
   const child = spawn(process.execPath, [CLI, 'worker', '--queue-url', queueUrl], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      EMBEDLINE_SQS_ENDPOINT: endpoint,
-      EMBEDLINE_SQS_REGION: 'us-east-1',
-      EMBEDLINE_SQS_WAIT_SECONDS: '2',
-      EMBEDLINE_SINK: 'file',
-      EMBEDLINE_RESULTS_DIR: resultsDir,
-      EMBEDLINE_WORKER_METRICS_PORT: '0',
-      EMBEDLINE_LOG_LEVEL: 'debug',
-      ...env,
-    },
+    env: { ...localWorkerEnv(endpoint, resultsDir), EMBEDLINE_LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const tally: WorkerLogTally = { storedById: new Map(), storeReceiveCounts: new Map(), failedMessageIds: new Set(), heartbeatProblems: 0, errors: 0 };

@@ -12,13 +12,11 @@ export interface BenchWorker {
 }
 
 /**
- * Starts `count` worker processes on one queue with the file sink into `resultsDir`, and resolves
- * once all have logged `worker.ready` (model loaded, queue checked). The machine's cores are split
- * between them (inference threads per process = cores / count), as separate ECS tasks would each
- * have their own; long polls are 2 s so a stop does not wait 20 s for an idle poll to return.
+ * The environment of an `embedline worker` child against a local SQS (ElasticMQ) writing results
+ * to `resultsDir`; long polls are 2 s so a stop does not wait 20 s for an idle poll to return.
  */
-export async function startBenchWorkers(count: number, queueUrl: string, endpoint: string, resultsDir: string): Promise<BenchWorker[]> {
-  const env = {
+export function localWorkerEnv(endpoint: string, resultsDir: string): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -29,8 +27,17 @@ export async function startBenchWorkers(count: number, queueUrl: string, endpoin
     EMBEDLINE_SINK: 'file',
     EMBEDLINE_RESULTS_DIR: resultsDir,
     EMBEDLINE_WORKER_METRICS_PORT: '0',
-    EMBEDLINE_WORKERS: String(inferenceWorkersPerProcess(count)),
   };
+}
+
+/**
+ * Starts `count` worker processes on one queue with the file sink into `resultsDir`, and resolves
+ * once all have logged `worker.ready` (model loaded, queue checked). The machine's cores are split
+ * between them (inference threads per process = cores / count), as separate ECS tasks would each
+ * have their own; long polls are 2 s so a stop does not wait 20 s for an idle poll to return.
+ */
+export async function startBenchWorkers(count: number, queueUrl: string, endpoint: string, resultsDir: string): Promise<BenchWorker[]> {
+  const env = { ...localWorkerEnv(endpoint, resultsDir), EMBEDLINE_WORKERS: String(inferenceWorkersPerProcess(count)) };
   const workers = Array.from({ length: count }, () => spawn(process.execPath, [CLI, 'worker', '--queue-url', queueUrl], { env, stdio: ['ignore', 'ignore', 'pipe'] }));
   await Promise.all(workers.map(waitForReady));
   return workers.map((child) => ({

@@ -88,7 +88,11 @@ export async function startElasticMq(opts: ElasticMqOptions = {}): Promise<Elast
   return { endpoint, port, stop };
 }
 
-function renderConfig(port: number, queues: string[], maxReceiveCount: number, visibilitySec: number): string {
+/**
+ * ElasticMQ's config for `queues`, each with a `-dlq`; `h2Path` keeps messages in an H2 file
+ * across restarts (the fault tests restart the server mid-run), else they live in memory.
+ */
+export function renderConfig(port: number, queues: readonly string[], maxReceiveCount: number, visibilitySec: number, h2Path?: string): string {
   if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000)
     throw new Error(`maxReceiveCount must be an integer in 1..1000, got ${maxReceiveCount}.`);
   if (!Number.isInteger(visibilitySec) || visibilitySec < 0 || visibilitySec > 43_200)
@@ -105,7 +109,7 @@ node-address { protocol = http, host = "127.0.0.1", port = ${port}, context-path
 rest-sqs { enabled = true, bind-port = ${port}, bind-hostname = "127.0.0.1", sqs-limits = strict }
 generate-node-address = false
 aws { region = "us-east-1", accountId = "000000000000" }
-queues {${blocks.join('')}
+${h2Path === undefined ? '' : `messages-storage { enabled = true, uri = "jdbc:h2:${h2Path}", prune-data-on-init = false }\n`}queues {${blocks.join('')}
 }
 `;
 }

@@ -1,3 +1,4 @@
+import { cosine } from '../../../core/vectorMath.js';
 import { LinearScanIndex } from '../ann/LinearScanIndex.js';
 import type { VectorIndex } from '../ann/VectorIndex.js';
 import type { Sketcher } from './Sketcher.js';
@@ -96,16 +97,4 @@ function servedCosine(cosines: number[]): ServedCosine | null {
   // Nearest rank: the value at or below which 1% of served vectors lie.
   const p1 = sorted[Math.max(0, Math.ceil(0.01 * sorted.length) - 1)]!;
   return { mean: sorted.reduce((s, c) => s + c, 0) / sorted.length, p1, min: sorted[0]! };
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
 }

@@ -1,52 +1,23 @@
 import { expect } from 'chai';
-import { cp, mkdtemp, open, readdir, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { configSchema } from '../../../core/config/schema.js';
 import { EmbedlineError } from '../../../core/errors.js';
 import { PlainAllocator } from '../../../core/encoder/packBatch.js';
 import { DEFAULT_SESSION_TUNING } from '../../../core/encoder/sessionTuning.js';
 import { WorkerPoolDevice } from '../../../core/encoder/WorkerPoolDevice.js';
 import { openModelRuntime } from '../../../core/model/openModelRuntime.js';
+import { cacheWithCorruptedModel } from '../../support/corruptedModel.js';
 import { testCacheDir } from '../../support/runtime.js';
 
 const MODEL = 'all-MiniLM-L6-v2';
 const CORRUPTED = 'onnx/model.onnx';
 const CORRUPTED_INT8 = 'onnx/model_quantized.onnx';
 
-/**
- * A cache dir whose model directory links every file of the pulled model except the fp32 graph,
- * which is a copy with one byte flipped deep inside the weights: the file still parses as ONNX
- * and would load, which is exactly the case a size or header check misses.
- */
-async function cacheWithCorruptedModel(corrupted: string): Promise<string> {
-  const cacheDir = await mkdtemp(join(tmpdir(), 'embedline-integrity-'));
-  const source = join(testCacheDir(), 'models', MODEL);
-  const target = join(cacheDir, 'models', MODEL);
-  await cp(source, target, { recursive: true, filter: (path) => !path.endsWith('.onnx') });
-  for (const file of await readdir(join(source, 'onnx'))) {
-    if (`onnx/${file}` !== corrupted) await symlink(join(source, 'onnx', file), join(target, 'onnx', file));
-  }
-  await cp(join(source, corrupted), join(target, corrupted));
-  const handle = await open(join(target, corrupted), 'r+');
-  try {
-    const { size } = await handle.stat();
-    const at = Math.floor(size * 0.6);
-    const byte = Buffer.alloc(1);
-    await handle.read(byte, 0, 1, at);
-    byte[0] = byte[0]! ^ 0xff;
-    await handle.write(byte, 0, 1, at);
-  } finally {
-    await handle.close();
-  }
-  return cacheDir;
-}
-
 describe('model integrity on start', function () {
   this.timeout(60_000);
   let cacheDir: string;
   before(async () => {
-    cacheDir = await cacheWithCorruptedModel(CORRUPTED);
+    cacheDir = await cacheWithCorruptedModel(MODEL, CORRUPTED);
   });
   after(async () => {
     await rm(cacheDir, { recursive: true, force: true });
@@ -73,7 +44,7 @@ describe('model integrity on start', function () {
   });
 
   it('checks another variant\'s graph when a device loads it: a corrupted int8 file fails that device, not the runtime', async () => {
-    const int8CacheDir = await cacheWithCorruptedModel(CORRUPTED_INT8);
+    const int8CacheDir = await cacheWithCorruptedModel(MODEL, CORRUPTED_INT8);
     try {
       const config = configSchema.parse({ cacheDir: int8CacheDir, model: { autoPull: false } });
       const runtime = await openModelRuntime(config);

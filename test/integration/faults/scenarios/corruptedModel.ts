@@ -1,9 +1,8 @@
-import { cp, mkdtemp, open, readdir, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { runCli } from '../../../support/cli.js';
-import { testCacheDir } from '../../../support/runtime.js';
+import { cacheWithCorruptedModel } from '../../../support/corruptedModel.js';
 import { queueDepth, queueUrl } from '../../sqs/helpers/localQueue.js';
 import { readResult, resultIds } from '../../sqs/helpers/results.js';
 import { LOCAL_AWS_ENV } from '../../sqs/helpers/localQueue.js';
@@ -13,29 +12,9 @@ import { deadLetteredIds, FAULT_WORKER_ENV, sendMessages, startFaultWorker, stil
 const MODEL = 'all-MiniLM-L6-v2';
 const GRAPH = 'onnx/model.onnx';
 
-/**
- * A cache dir of its own whose model links every file of the pulled model except the fp32
- * graph, a copy with one byte flipped deep in the weights (it still parses as ONNX and would
- * load and answer garbage). The shared model is never written.
- */
-export async function cacheWithCorruptedGraph(): Promise<string> {
-  const cacheDir = await mkdtemp(join(tmpdir(), 'embedline-fault-model-'));
-  const source = join(testCacheDir(), 'models', MODEL);
-  const target = join(cacheDir, 'models', MODEL);
-  await cp(source, target, { recursive: true, filter: (path) => !path.endsWith('.onnx') });
-  for (const file of await readdir(join(source, 'onnx'))) if (`onnx/${file}` !== GRAPH) await symlink(join(source, 'onnx', file), join(target, 'onnx', file));
-  await cp(join(source, GRAPH), join(target, GRAPH));
-  const handle = await open(join(target, GRAPH), 'r+');
-  try {
-    const at = Math.floor((await handle.stat()).size * 0.6);
-    const byte = Buffer.alloc(1);
-    await handle.read(byte, 0, 1, at);
-    byte[0] = byte[0]! ^ 0xff;
-    await handle.write(byte, 0, 1, at);
-  } finally {
-    await handle.close();
-  }
-  return cacheDir;
+/** The fault's model: the fp32 graph with one byte flipped (test/support/corruptedModel.ts). */
+export function cacheWithCorruptedGraph(): Promise<string> {
+  return cacheWithCorruptedModel(MODEL, GRAPH);
 }
 
 export interface CorruptedModelRun {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { probePort, terminate, trackChild } from '../../../support/serverChild.js';
+import { renderConfig } from '../../../support/elasticmq.js';
 
 const SCRIPT = fileURLToPath(new URL('../../../../../scripts/sqs-local/sqs-local.sh', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
@@ -56,22 +57,4 @@ export async function startRestartableElasticMq(queues: readonly string[], maxRe
   };
   await start();
   return { endpoint, port, start, stop, destroy: async () => (await stop(), await rm(dir, { recursive: true, force: true })) };
-}
-
-function renderConfig(port: number, queues: readonly string[], maxReceiveCount: number, visibilitySec: number, h2: string): string {
-  const blocks = queues.map((q) => `
-  "${q}" {
-    defaultVisibilityTimeout = ${visibilitySec} seconds
-    deadLettersQueue { name = "${q}-dlq", maxReceiveCount = ${maxReceiveCount} }
-  }
-  "${q}-dlq" { defaultVisibilityTimeout = ${visibilitySec} seconds }`);
-  return `include classpath("application.conf")
-node-address { protocol = http, host = "127.0.0.1", port = ${port}, context-path = "" }
-rest-sqs { enabled = true, bind-port = ${port}, bind-hostname = "127.0.0.1", sqs-limits = strict }
-generate-node-address = false
-aws { region = "us-east-1", accountId = "000000000000" }
-messages-storage { enabled = true, uri = "jdbc:h2:${h2}", prune-data-on-init = false }
-queues {${blocks.join('')}
-}
-`;
 }
