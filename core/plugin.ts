@@ -33,6 +33,13 @@ export interface PluginDefinition<Config = unknown> {
   // Method syntax on purpose: the catalogue holds plugins of different config types, and the
   // composition root only ever passes a section that `configSchema` has just parsed.
   module(config: Config): ContainerModule;
+  /**
+   * A process that serves several models starts one runtime per model, each with this plugin:
+   * given its parsed section and the model's served id, returns the section with every file or
+   * key the plugin persists made that model's own, so two models never overwrite each other's
+   * state. Absent: the plugin persists nothing per model.
+   */
+  forModel?(config: Config, modelId: string): Config;
 }
 
 /** Every plugin the build knows, by name; passed in by callers so core never imports plugins. */

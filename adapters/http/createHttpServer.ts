@@ -46,13 +46,21 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   const { http } = deps.config;
   // Fastify's own 503 while closing (return503OnClosing) is untyped and says nothing about when
   // to retry; a request that arrives while the server drains gets ours instead: typed, with Retry-After.
-  const app = Fastify({ bodyLimit: http.bodyLimitBytes, logger: false, forceCloseConnections: false, return503OnClosing: false });
+  // Draining must not wait for keep-alive sockets: Fastify keeps them open for keepAliveTimeout
+  // (72 s), longer than the shutdown grace, so a connection that carried a request when the drain
+  // began would hold the exit past it once answered. 'idle' closes the sockets that carry no
+  // request when close starts; the others are told to close with their response (the onSend hook
+  // below), never cut mid-request.
+  const app = Fastify({ bodyLimit: http.bodyLimitBytes, logger: false, forceCloseConnections: 'idle', return503OnClosing: false });
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
   app.addHook('onRequest', async (_request, reply) => {
     if (closing) return sendError(reply.header('connection', 'close'), new EmbedlineError('EMBEDLINE_SHUTTING_DOWN', 'This server is shutting down; send the request again (to another instance).'));
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
 
   app.addHook('onRequest', async (request, reply) => {

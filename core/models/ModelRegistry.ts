@@ -3,6 +3,7 @@ import type { EmbedlineConfig } from '../config/schema.js';
 import { EmbedlineError, toEmbedlineError } from '../errors.js';
 import type { PluginCatalogue } from '../plugin.js';
 import { startEmbedline, type EmbedlineRuntime } from '../runtime.js';
+import { modelScopedCatalogue } from './modelScopedCatalogue.js';
 import { servedModelSpecs, type ServedModelSpec } from './servedModels.js';
 
 /** Where a served model is: `lazy` waits for its first request; a `failed` one loads again on the next. */
@@ -52,7 +53,10 @@ export class ModelRegistry {
 
   /** The config's models, each started by `startEmbedline` with its own config and the modules `modulesFor` gives it. */
   static fromConfig(config: Readonly<EmbedlineConfig>, catalogue: PluginCatalogue, modulesFor: (spec: ServedModelSpec) => readonly ContainerModule[] = () => []): ModelRegistry {
-    return new ModelRegistry(servedModelSpecs(config), (spec) => startEmbedline(spec.config, catalogue, modulesFor(spec)));
+    const specs = servedModelSpecs(config);
+    // One model keeps the configured paths as they are; with several, each persists its own state.
+    const catalogueFor = (spec: ServedModelSpec): PluginCatalogue => (specs.length > 1 ? modelScopedCatalogue(catalogue, spec.id) : catalogue);
+    return new ModelRegistry(specs, (spec) => startEmbedline(spec.config, catalogueFor(spec), modulesFor(spec)));
   }
 
   /** Served ids in config order; the first answers requests that name no model. */

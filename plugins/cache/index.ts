@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { EMBEDLINE_CONFIG } from '../../core/config/tokens.js';
+import { modelScopedFileName } from '../../core/models/modelScopedCatalogue.js';
 import type { PluginDefinition } from '../../core/plugin.js';
 import { METRICS_REGISTRY } from '../../core/ports/MetricsRegistry.js';
 import { MODEL_RUNTIME } from '../../core/ports/ModelRuntime.js';
@@ -128,4 +129,16 @@ export const cachePlugin: PluginDefinition<CacheConfig> = {
   manifest,
   configSchema: cacheConfigSchema,
   module: cacheModule,
+  // Several models in one process: each snapshots its own tier to its own file or object. Redis
+  // keys and stream entries already carry the model in their key, so they need no scoping.
+  forModel: (config, modelId) => ({ ...config, snapshot: scopedSnapshot(config.snapshot, modelId) }),
 };
+
+function scopedSnapshot(snapshot: CacheConfig['snapshot'], modelId: string): CacheConfig['snapshot'] {
+  return {
+    ...snapshot,
+    ...(snapshot.path !== undefined && { path: modelScopedFileName(snapshot.path, modelId) }),
+    ...(snapshot.url !== undefined && { url: modelScopedFileName(snapshot.url, modelId) }),
+    ...(snapshot.s3 !== undefined && { s3: { ...snapshot.s3, key: modelScopedFileName(snapshot.s3.key, modelId) } }),
+  };
+}

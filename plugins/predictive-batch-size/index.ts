@@ -2,6 +2,7 @@ import { ContainerModule } from 'inversify';
 import type { EmbedlineConfig } from '../../core/config/schema.js';
 import { EMBEDLINE_CONFIG } from '../../core/config/tokens.js';
 import { adaptiveStatePath, latencyTargets, LearnedStateFile } from '../../core/adaptive/index.js';
+import { modelScopedFileName } from '../../core/models/modelScopedCatalogue.js';
 import type { PluginDefinition, PluginManifest } from '../../core/plugin.js';
 import { BATCH_SIZE_POLICY, type BatchShape } from '../../core/ports/BatchSizePolicy.js';
 import { METRICS_REGISTRY } from '../../core/ports/MetricsRegistry.js';
@@ -54,4 +55,6 @@ export const predictiveBatchSizePlugin: PluginDefinition<PredictiveBatchSizeConf
   manifest,
   configSchema: predictiveBatchSizeConfigSchema,
   module: predictiveBatchSizeModule,
+  // Several models in one process: `<name>.<model id>.json`, so each learns its own batch costs.
+  forModel: (config, modelId) => ({ ...config, stateFile: modelScopedFileName(config.stateFile, modelId) }),
 };

@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
 import type { EmbedlineConfig } from '../../core/config/schema.js';
 import { EMBEDLINE_CONFIG } from '../../core/config/tokens.js';
+import { modelScopedFileName } from '../../core/models/modelScopedCatalogue.js';
 import type { PluginDefinition, PluginManifest } from '../../core/plugin.js';
 import { BATCH_SIZE_POLICY } from '../../core/ports/BatchSizePolicy.js';
 import { METRICS_REGISTRY } from '../../core/ports/MetricsRegistry.js';
@@ -54,4 +55,6 @@ export const rlBatchAgentPlugin: PluginDefinition<RlBatchAgentConfig> = {
   manifest,
   configSchema: rlBatchAgentConfigSchema,
   module: rlBatchAgentModule,
+  // Several models in one process: `<name>.<model id>.json`, so each learns its own batch costs.
+  forModel: (config, modelId) => ({ ...config, stateFile: modelScopedFileName(config.stateFile, modelId) }),
 };

@@ -47,7 +47,7 @@ describe('faults: an inference thread crashing mid-batch, and the HTTP side of f
 
   it('HTTP: SIGTERM under load drains what was accepted: every answered request has its vectors or a typed 503 with Retry-After, and the server exits by itself', async () => {
     const run = await runHttpShutdown(6);
-    // 0 once drained; 1 only if http.shutdownGraceMs (30 s) ran out first, which a machine at load 30 can do.
+    // 0 once drained (kept-alive sockets are closed with their last response); 1 only if http.shutdownGraceMs (30 s) ran out first, which a machine at load 30 can do.
     expect(run.serverExit, 'it exited by itself').to.be.oneOf([0, 1]);
     expect(run.tally.lost, JSON.stringify(run.outcomes.filter((o) => o.status !== 200))).to.equal(0);
     for (const o of run.outcomes) if (o.status !== 200) expect([o.status, o.retryAfter !== null]).to.deep.equal([503, true]);
